@@ -1,0 +1,37 @@
+"""List every translatable message in src/ (``_()``/``N_()``), and which lack a Korean translation.
+
+Usage: python scripts/extract_messages.py [--missing]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "resources" / "locale" / "ko" / "LC_MESSAGES" / "safetydesk.po"
+
+
+def messages() -> list[str]:
+    found: dict[str, None] = {}
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(ROOT / "src"), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+    ):
+        if isinstance(message, str) and message:
+            found.setdefault(message, None)
+    return list(found)
+
+
+def missing() -> list[str]:
+    with PO.open("rb") as fh:
+        catalog = read_po(fh, locale="ko")
+    have = {m.id for m in catalog if m.id and m.string}
+    return [m for m in messages() if m not in have]
+
+
+if __name__ == "__main__":
+    for msg in missing() if "--missing" in sys.argv else messages():
+        print(msg)

@@ -1,0 +1,253 @@
+"""Command line: ``safetydesk [--workspace W] [COMMAND]``; with no command it opens the window.
+
+Heavy modules are imported inside each command so that ``--help`` and start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from safetydesk import __version__
+from safetydesk.core.errors import UserError
+from safetydesk.core.i18n import N_, _, set_language
+
+
+def _workspace_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        "-w",
+        type=Path,
+        default=None,
+        help="workspace folder (default: the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safetydesk",
+        description="SafetyDesk — safety and health management system of record (offline).",
+    )
+    parser.add_argument("--version", action="version", version=f"SafetyDesk {__version__}")
+    parser.add_argument(
+        "--lang", choices=("ko", "en"), default=None, help="language of messages (default: ko)"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open a temporary workspace, write, read, verify; exit 0 or 1",
+    )
+    parser.add_argument("--screenshot", type=Path, default=None, metavar="DIR", help=argparse.SUPPRESS)
+    _workspace_arg(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the SafetyDesk window (the default)")
+    _workspace_arg(gui)
+
+    demo = sub.add_parser(
+        "demo", help="build a demo workspace: a Busan machine shop with two years of records"
+    )
+    _workspace_arg(demo)
+    demo.add_argument(
+        "--size",
+        choices=("small", "large"),
+        default="small",
+        help="small: ~60 workers, 2 years; large: 10 years, >= 1,000,000 checklist answers",
+    )
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same workspace)")
+    demo.add_argument("--open", action="store_true", help="open the window on the demo workspace afterwards")
+    demo.add_argument("--force", action="store_true", help="replace an existing demo database in that folder")
+
+    verify = sub.add_parser("verify", help="recompute the audit chain and check every record against it")
+    _workspace_arg(verify)
+    verify.add_argument("--attachments", action="store_true", help="also re-hash every attachment file")
+    verify.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    backup = sub.add_parser("backup", help="write a full backup (.sdbackup) while the workspace stays usable")
+    _workspace_arg(backup)
+    backup.add_argument("--out", type=Path, default=None, help="backup file or folder (default: backups/)")
+
+    restore = sub.add_parser(
+        "restore", help="check a backup, then restore it (the current data is kept aside)"
+    )
+    _workspace_arg(restore)
+    restore.add_argument("backup", type=Path, help="the .sdbackup file")
+
+    templates = sub.add_parser("templates", help="list the form templates of the workspace")
+    _workspace_arg(templates)
+    return parser
+
+
+def _workspace_path(args: argparse.Namespace) -> Path:
+    if args.workspace is not None:
+        return Path(args.workspace)
+    from safetydesk.core.workspace.workspace import default_workspace_dir
+
+    return default_workspace_dir()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    try:
+        if args.self_test:
+            from safetydesk.core.selftest import run_self_test
+
+            return run_self_test(print)
+        command = args.command or "gui"
+        handler = _COMMANDS[command]
+        return handler(args)
+    except UserError as exc:
+        print(_("Error") + ": " + exc.text(), file=sys.stderr)
+        return 2
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from safetydesk.ui.app import run_app
+
+    return run_app(_workspace_path(args), screenshot_dir=args.screenshot)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from safetydesk.core.demo.builder import build_demo
+
+    path = _workspace_path(args)
+    db = path / "safetydesk.db"
+    if db.exists():
+        if not args.force:
+            raise UserError(
+                N_("A workspace already exists at {path}."),
+                N_("Choose an empty folder, or add --force to replace it with a fresh demo."),
+                path=str(path),
+            )
+        for name in ("safetydesk.db", "safetydesk.db-wal", "safetydesk.db-shm"):
+            (path / name).unlink(missing_ok=True)
+
+    def progress(done: int, total: int, text: str) -> None:
+        print(f"\r[{done}/{total}] {text:<60}", end="", file=sys.stderr, flush=True)
+
+    summary = build_demo(path, seed=args.seed, size=args.size, progress=progress)
+    print(file=sys.stderr)
+    for key, value in summary.items():
+        print(f"{key}: {value}")
+    if args.open:
+        return _cmd_gui(args)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from safetydesk.core.audit.chain import verify
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        with ws.reader() as conn:
+            report = verify(conn)
+            bad_files: list[str] = []
+            if args.attachments:
+                from sqlalchemy import select
+
+                from safetydesk.core.db.tables import attachments
+
+                store = ws.attachments
+                bad_files = [
+                    sha
+                    for sha in conn.execute(select(attachments.c.sha256)).scalars()
+                    if not store.check(sha)
+                ]
+    finally:
+        ws.close()
+    ok = report.ok and not bad_files
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": ok,
+                    "events": report.events,
+                    "records": report.records,
+                    "broken_event": report.broken_event,
+                    "broken_reason": report.broken_reason,
+                    "tampered": [{"entity": e, "id": i, "reason": r} for e, i, r in report.tampered],
+                    "bad_attachments": bad_files,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0 if ok else 1
+    if report.broken_event is not None:
+        print(
+            _("Audit chain BROKEN at event {seq}: {reason}").format(
+                seq=report.broken_event, reason=report.broken_reason
+            )
+        )
+    else:
+        print(_("Audit chain intact: {events} events.").format(events=report.events))
+    for entity, record_id, reason in report.tampered[:50]:
+        print(_("Record {entity} {id}: {reason}").format(entity=entity, id=record_id, reason=reason))
+    if len(report.tampered) > 50:
+        print(f"… +{len(report.tampered) - 50}")
+    for sha in bad_files:
+        print(_("Attachment {sha} is missing or damaged.").format(sha=sha))
+    if ok:
+        print(_("All {records} records match the audit chain.").format(records=report.records))
+    return 0 if ok else 1
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.archive import create_backup
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        info = create_backup(ws, args.out)
+    finally:
+        ws.close()
+    print(
+        _("Backup written: {path} ({size:,} bytes, {count} attachments)").format(
+            path=info.path, size=info.size, count=info.attachments
+        )
+    )
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.archive import restore_backup
+
+    info = restore_backup(args.backup, _workspace_path(args))
+    print(
+        _("Backup checked ({records} records) and restored into {path}.").format(
+            records=info.records_checked, path=info.workspace
+        )
+    )
+    if info.replaced_to:
+        print(_("The previous data was kept in {path}.").format(path=info.replaced_to))
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from safetydesk.core.services.forms import list_templates
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        for t in list_templates(ws):
+            print(f"{t.code:40} v{t.version:<3} {t.kind:14} {t.title_ko} / {t.title_en}")
+    finally:
+        ws.close()
+    return 0
+
+
+_COMMANDS = {
+    "gui": _cmd_gui,
+    "demo": _cmd_demo,
+    "verify": _cmd_verify,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
+    "templates": _cmd_templates,
+}

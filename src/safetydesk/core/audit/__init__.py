@@ -1,0 +1,1 @@
+"""Audit hash chain and verification."""

@@ -1,0 +1,7 @@
+"""Known schema revisions, oldest first, so that opening a current workspace needs no Alembic import.
+
+A test checks this tuple against the Alembic scripts; add every new revision here.
+"""
+
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]

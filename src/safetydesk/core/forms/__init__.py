@@ -1,0 +1,51 @@
+"""Forms are data: template format, validation, scoring and the shipped template library."""
+
+from safetydesk.core.forms.library import (
+    load_shipped_templates,
+    load_template_file,
+    load_templates_dir,
+    parse_template_json,
+    templates_dir,
+)
+from safetydesk.core.forms.schema import (
+    AnswerValue,
+    Choice,
+    FormTemplate,
+    GasColumn,
+    GasRow,
+    Question,
+    Rule,
+    Score,
+    Section,
+    TemplateError,
+    Text,
+    is_answered,
+    judge_answer,
+    score_answers,
+    template_sha256,
+    validate_template,
+)
+
+__all__ = [
+    "AnswerValue",
+    "Choice",
+    "FormTemplate",
+    "GasColumn",
+    "GasRow",
+    "Question",
+    "Rule",
+    "Score",
+    "Section",
+    "TemplateError",
+    "Text",
+    "is_answered",
+    "judge_answer",
+    "load_shipped_templates",
+    "load_template_file",
+    "load_templates_dir",
+    "parse_template_json",
+    "score_answers",
+    "template_sha256",
+    "templates_dir",
+    "validate_template",
+]

@@ -1,0 +1,102 @@
+"""Content-addressed attachment store: ``attachments/ab/cdef…`` named by SHA-256, never rewritten.
+
+A file is written to a temporary name, fsynced and renamed into place before the row that points
+at it commits, so a crash can leave an unreferenced file but never a referenced, missing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from safetydesk.core.errors import UserError
+from safetydesk.core.i18n import N_
+
+CHUNK = 1 << 20
+
+
+class AttachmentStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:]
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_bytes(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        if not self.exists(sha):
+            self._write_atomically(sha, [data])
+        return sha
+
+    def put_file(self, source: Path) -> str:
+        digest = hashlib.sha256()
+        with source.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        sha = digest.hexdigest()
+        if not self.exists(sha):
+            with source.open("rb") as fh:
+                self._write_atomically(sha, iter(lambda: fh.read(CHUNK), b""))
+        return sha
+
+    def read_bytes(self, sha256: str) -> bytes:
+        path = self.path_for(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise UserError(
+                N_("Attachment {sha} is missing from the workspace."),
+                N_("Restore the workspace from a backup that contains it."),
+                sha=sha256[:12],
+            ) from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise UserError(
+                N_("Attachment {sha} is damaged: its content no longer matches its fingerprint."),
+                N_("Restore the workspace from a backup; the damaged file was left untouched."),
+                sha=sha256[:12],
+            )
+        return data
+
+    def check(self, sha256: str) -> bool:
+        """True if the file exists and still hashes to its name."""
+        path = self.path_for(sha256)
+        if not path.is_file():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest() == sha256
+
+    def _write_atomically(self, sha: str, chunks: object) -> None:
+        target = self.path_for(sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:  # type: ignore[attr-defined]
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            Path(tmp_name).replace(target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,257 @@
+"""A workspace is one folder: ``safetydesk.db``, ``attachments/`` and ``backups/`` (DESIGN.md §2).
+
+Opening one takes an exclusive OS lock (a second SafetyDesk on the same folder gets a clear message,
+not a corrupted file), checks that the file is a SafetyDesk database of a schema this version knows,
+and migrates an older one after backing it up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from safetydesk.core.clock import new_id, now_iso
+from safetydesk.core.db.engine import make_engine
+from safetydesk.core.db.schema_version import SCHEMA_HEAD, SCHEMA_REVISIONS
+from safetydesk.core.errors import (
+    CorruptWorkspaceError,
+    SchemaTooNewError,
+    UserError,
+    WorkspaceLockedError,
+)
+from safetydesk.core.i18n import N_
+from safetydesk.core.workspace.attachments import AttachmentStore
+
+DB_NAME = "safetydesk.db"
+LOCK_NAME = "safetydesk.lock"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_workspace_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("SafetyDesk", "SafetyDesk", roaming=False)) / "workspace"
+
+
+@dataclass
+class Workspace:
+    path: Path
+    engine: Engine
+    read_only: bool = False
+    device_id: str = ""
+    migrated_from: str | None = None
+    _lock: FileLock | None = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    @property
+    def attachments(self) -> AttachmentStore:
+        return AttachmentStore(self.path / "attachments")
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path / "backups"
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """One write transaction holding SQLite's write lock from its first statement."""
+        if self.read_only:
+            raise UserError(
+                N_("This workspace is open read-only."),
+                N_("Close it and open it normally to make changes."),
+            )
+        with self.engine.connect() as raw:
+            conn = raw.execution_options(sd_write=True)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            (self.path / f"{LOCK_NAME}.json").unlink(missing_ok=True)
+            self._lock = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) -> Workspace:
+    path = path.expanduser().resolve()
+    db_path = path / DB_NAME
+    if not db_path.exists() and (not create or read_only):
+        raise UserError(
+            N_("No SafetyDesk workspace was found at {path}."),
+            N_("Check the folder, or create a new workspace there."),
+            path=str(path),
+        )
+    if not read_only:
+        path.mkdir(parents=True, exist_ok=True)
+        _check_writable(path)
+    lock = None if read_only else _acquire_lock(path)
+    try:
+        existed = db_path.exists() and db_path.stat().st_size > 0
+        if existed:
+            _check_header(db_path)
+        current = _schema_revision(db_path) if existed else None
+        if current is not None and current not in SCHEMA_REVISIONS:
+            raise SchemaTooNewError(
+                N_("This workspace was made by a newer version of SafetyDesk (schema {rev})."),
+                N_("Install the newer SafetyDesk to open it; nothing in the workspace was changed."),
+                rev=current,
+            )
+        engine = make_engine(db_path, read_only=read_only)
+        ws = Workspace(path=path, engine=engine, read_only=read_only, _lock=lock)
+        if current != SCHEMA_HEAD:
+            if read_only:
+                engine.dispose()
+                raise UserError(
+                    N_("This workspace needs an upgrade before it can be opened read-only."),
+                    N_("Open it normally once; SafetyDesk backs it up and upgrades it."),
+                )
+            _migrate(ws, current)
+        for sub in ("attachments", "backups"):
+            if not read_only:
+                (path / sub).mkdir(exist_ok=True)
+        ws.device_id = _device_id(ws)
+        return ws
+    except BaseException:
+        if lock is not None:
+            lock.release()
+            (path / f"{LOCK_NAME}.json").unlink(missing_ok=True)
+        raise
+
+
+def _check_writable(path: Path) -> None:
+    probe = path / f".write-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(
+            N_("SafetyDesk cannot write to {path}: {reason}."),
+            N_("Check that the disk is not full or read-only, or open the workspace read-only."),
+            path=str(path),
+            reason=exc.strerror or str(exc),
+        ) from exc
+
+
+def _acquire_lock(path: Path) -> FileLock:
+    lock = FileLock(path / LOCK_NAME, timeout=0)
+    info_path = path / f"{LOCK_NAME}.json"
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        holder = "?"
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+            holder = f"{info.get('host', '?')} (pid {info.get('pid', '?')}, {info.get('opened_at', '?')})"
+        except (OSError, ValueError):
+            pass
+        raise WorkspaceLockedError(
+            N_("This workspace is already open in another SafetyDesk window: {holder}."),
+            N_("Switch to that window, or close it and try again."),
+            holder=holder,
+        ) from exc
+    info_path.write_text(
+        json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "opened_at": now_iso()}),
+        encoding="utf-8",
+    )
+    return lock
+
+
+def _check_header(db_path: Path) -> None:
+    with db_path.open("rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise CorruptWorkspaceError(
+            N_("The workspace file {path} is not a SafetyDesk database or is damaged."),
+            N_("Restore it from a backup (safetydesk restore); the damaged file was not changed."),
+            path=str(db_path),
+        )
+
+
+def _schema_revision(db_path: Path) -> str | None:
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        try:
+            rows = con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchall()
+            if not rows:
+                has_tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if has_tables:
+                    raise CorruptWorkspaceError(
+                        N_("The file {path} is an SQLite database but not a SafetyDesk workspace."),
+                        N_("Choose the folder of a SafetyDesk workspace, or restore one from a backup."),
+                        path=str(db_path),
+                    )
+                return None
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return str(row[0]) if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptWorkspaceError(
+            N_("The workspace database {path} cannot be read: {reason}."),
+            N_("Restore it from a backup (safetydesk restore); the damaged file was not changed."),
+            path=str(db_path),
+            reason=str(exc),
+        ) from exc
+
+
+def _migrate(ws: Workspace, current: str | None) -> None:
+    from safetydesk.core.db.migrate import upgrade
+    from safetydesk.core.workspace.backup import backup_database_file
+
+    if current is not None:
+        ws.migrated_from = current
+        backup_database_file(ws.db_path, ws.backups_dir / f"before-upgrade-{current}-{now_iso()[:19]}.db")
+    try:
+        upgrade(ws.engine)
+    except Exception as exc:
+        ws.engine.dispose()
+        raise UserError(
+            N_("Upgrading the workspace failed: {reason}."),
+            N_(
+                "The workspace was left as it was; a backup was made before the attempt. Report this problem."
+            ),
+            reason=str(exc),
+        ) from exc
+
+
+def _device_id(ws: Workspace) -> str:
+    from sqlalchemy import select
+
+    from safetydesk.core.db.tables import sync_state
+
+    with ws.reader() as conn:
+        value = conn.execute(select(sync_state.c.value).where(sync_state.c.key == "device_id")).scalar()
+    if value:
+        return str(value)
+    if ws.read_only:
+        return "read-only"
+    device = new_id()
+    with ws.writer() as conn:
+        conn.execute(sync_state.insert().values(key="device_id", value=device))
+    return device

@@ -1,0 +1,1 @@
+"""PySide6 user interface: screens call ui.operations, which run core services on the task runner."""

@@ -1,0 +1,1 @@
+"""Operations: the only bridge from screens to core services, run on the task runner."""

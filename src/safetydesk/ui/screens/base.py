@@ -1,0 +1,38 @@
+"""Common screen shape: a title, and ``refresh()`` called when the screen is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from safetydesk.core.i18n import _
+from safetydesk.ui.context import AppContext
+
+
+class Screen(QWidget):
+    key = "screen"
+    title_msgid = "Screen"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName(f"screen-{self.key}")
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(_(self.title_msgid))
+        heading.setObjectName("screenTitle")
+        self.layout_.addWidget(heading)
+
+    def refresh(self) -> None:
+        """Reload what the screen shows (on the task runner)."""
+
+
+class PlannedScreen(Screen):
+    """A navigation entry whose full screen comes with the desktop-application issue."""
+
+    description_msgid = ""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        text = QLabel(_(self.description_msgid))
+        text.setWordWrap(True)
+        self.layout_.addWidget(text)
+        self.layout_.addStretch(1)

@@ -1,0 +1,44 @@
+"""The window opens on a workspace, navigates every screen, and the home tiles fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from safetydesk.core.i18n import set_language
+from safetydesk.core.services import records
+from safetydesk.core.workspace.workspace import Workspace
+from safetydesk.ui.app import build_window, load_fonts
+from safetydesk.ui.main_window import SCREENS
+from tests.factories import base_refs, minimal
+
+
+def test_home_counts_and_navigation(qtbot: QtBot, ws: Workspace) -> None:
+    set_language("ko")
+    refs = base_refs(ws)
+    records.create(ws, "corrective_actions", {**minimal("corrective_actions", refs), "due_on": "2020-01-01"})
+    family = load_fonts()
+    assert "Nanum" in family
+    window = build_window(ws)
+    qtbot.addWidget(window)
+    window.show()
+    home = window.screens[0]
+    qtbot.waitUntil(lambda: getattr(home, "counts", None) is not None, timeout=5000)
+    assert home.counts is not None and home.counts.overdue_actions == 1
+    assert home.values["overdue_actions"].text() == "1"
+    assert window.nav.item(0).text() == "홈"
+    for index in range(len(SCREENS)):
+        window.nav.setCurrentRow(index)
+        assert window.stack.currentIndex() == index
+    window.ctx.tasks.wait()
+    window.close()
+
+
+def test_screenshot_command_writes_a_png_per_screen(ws_path: Path, tmp_path: Path) -> None:
+    from safetydesk.ui.app import run_app
+
+    assert run_app(ws_path, screenshot_dir=tmp_path / "shots") == 0
+    shots = sorted((tmp_path / "shots").glob("*.png"))
+    assert len(shots) == len(SCREENS)
+    assert all(p.stat().st_size > 5000 for p in shots)
