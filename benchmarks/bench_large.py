@@ -6,8 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from safetydesk.core.audit.chain import verify
 from safetydesk.core.demo.builder import build_demo
+
+from safetydesk.core.audit.chain import verify
 from safetydesk.core.workspace.workspace import open_workspace
 
 

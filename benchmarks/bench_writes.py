@@ -31,8 +31,17 @@ def main() -> None:
             timings = []
             for i in range(N_WRITES):
                 started = time.perf_counter()
-                records.create(ws, "findings", {"source_kind": "audit", "site_id": site, "found_on": "2026-01-05",
-                                                "description": f"지적사항 {i}", "severity": "medium"})
+                records.create(
+                    ws,
+                    "findings",
+                    {
+                        "source_kind": "audit",
+                        "site_id": site,
+                        "found_on": "2026-01-05",
+                        "description": f"지적사항 {i}",
+                        "severity": "medium",
+                    },
+                )
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
             p50 = statistics.median(timings)
@@ -48,8 +57,14 @@ def main() -> None:
             day = 0
             while answers < N_ANSWERS:
                 take = keys[: min(per_form, N_ANSWERS - answers)]
-                forms.append(BulkForm(tid, "inspection", f"20{15 + day // 365:02d}-01-01",
-                                      [{"question_key": k, "result": "pass"} for k in take]))
+                forms.append(
+                    BulkForm(
+                        tid,
+                        "inspection",
+                        f"20{15 + day // 365:02d}-01-01",
+                        [{"question_key": k, "result": "pass"} for k in take],
+                    )
+                )
                 answers += len(take)
                 day += 1
             started = time.perf_counter()
@@ -62,12 +77,17 @@ def main() -> None:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")
         con.execute("CREATE TABLE form_records (id TEXT PRIMARY KEY, performed_on TEXT)")
-        con.execute("CREATE TABLE form_answers (id TEXT PRIMARY KEY, record_id TEXT REFERENCES form_records(id), "
-                    "question_key TEXT, result TEXT, value_num REAL, value_text TEXT, note TEXT, attachments TEXT)")
+        con.execute(
+            "CREATE TABLE form_answers (id TEXT PRIMARY KEY, record_id TEXT REFERENCES form_records(id), "
+            "question_key TEXT, result TEXT, value_num REAL, value_text TEXT, note TEXT, attachments TEXT)"
+        )
         con.execute("CREATE INDEX ix ON form_answers(record_id)")
         rec_rows = [(str(uuid.uuid4()), f.performed_on) for f in forms]
-        ans_rows = [(str(uuid.uuid4()), rec_rows[i][0], a["question_key"], "pass", None, None, None, None)
-                    for i, f in enumerate(forms) for a in f.answers]
+        ans_rows = [
+            (str(uuid.uuid4()), rec_rows[i][0], a["question_key"], "pass", None, None, None, None)
+            for i, f in enumerate(forms)
+            for a in f.answers
+        ]
         started = time.perf_counter()
         with con:
             con.executemany("INSERT INTO form_records VALUES (?, ?)", rec_rows)

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from safetydesk.core.workspace.workspace import Workspace, open_workspace  # noqa: E402
+from safetydesk.core.workspace.workspace import Workspace, open_workspace
 
 
 @pytest.fixture(scope="session")

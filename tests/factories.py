@@ -13,9 +13,14 @@ D = date(2026, 3, 2)
 
 def base_refs(ws: Workspace) -> dict[str, str]:
     site = records.create(ws, "sites", {"name": "동남정밀", "name_en": "Dongnam Precision"}).id
-    area = records.create(ws, "areas", {"site_id": site, "code": "P1", "name": "프레스 라인", "hazard_tags": ["press"]}).id
-    person = records.create(ws, "people", {"site_id": site, "name": "김안전", "kind": "supervisor",
-                                           "job_type": "supervisor", "roles": []}).id
+    area = records.create(
+        ws, "areas", {"site_id": site, "code": "P1", "name": "프레스 라인", "hazard_tags": ["press"]}
+    ).id
+    person = records.create(
+        ws,
+        "people",
+        {"site_id": site, "name": "김안전", "kind": "supervisor", "job_type": "supervisor", "roles": []},
+    ).id
     contractor = records.create(ws, "contractors", {"name": "부산도장(주)"}).id
     from safetydesk.core.services.forms import list_templates
 
@@ -30,26 +35,69 @@ def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
         "areas": {"site_id": refs["site"], "code": "W1", "name": "용접 베이", "hazard_tags": ["hot_work"]},
         "equipment": {"site_id": refs["site"], "code": "PR-01", "name": "200톤 프레스", "kind": "press"},
         "contractors": {"name": "협력사"},
-        "people": {"site_id": refs["site"], "name": "박근로", "kind": "worker", "job_type": "production", "roles": []},
+        "people": {
+            "site_id": refs["site"],
+            "name": "박근로",
+            "kind": "worker",
+            "job_type": "production",
+            "roles": [],
+        },
         "policies": {"title": "안전보건 경영방침", "body": "…", "version_label": "1.0"},
         "objectives": {"year": 2026, "title": "재해율 0"},
-        "form_templates": {"code": "user.test", "version": 1, "kind": "inspection", "title_ko": "점검",
-                           "title_en": "Check", "body": {}, "body_sha256": "0" * 64, "origin": "user"},
-        "form_records": {"template_id": refs["template"], "kind": "inspection", "performed_on": D, "header": {}},
-        "findings": {"source_kind": "audit", "found_on": D, "description": "방호덮개 파손", "severity": "high"},
-        "corrective_actions": {"source_kind": "audit", "title": "방호덮개 교체", "hierarchy": "engineering",
-                               "due_on": D},
-        "risk_assessments": {"title": "프레스 작업", "assessment_type": "regular", "method": "matrix",
-                             "scale_code": "kras_5x4", "scale_version": 1, "assessed_on": D,
-                             "participants": [], "discovery_methods": ["site_round"]},
+        "form_templates": {
+            "code": "user.test",
+            "version": 1,
+            "kind": "inspection",
+            "title_ko": "점검",
+            "title_en": "Check",
+            "body": {},
+            "body_sha256": "0" * 64,
+            "origin": "user",
+        },
+        "form_records": {
+            "template_id": refs["template"],
+            "kind": "inspection",
+            "performed_on": D,
+            "header": {},
+        },
+        "findings": {
+            "source_kind": "audit",
+            "found_on": D,
+            "description": "방호덮개 파손",
+            "severity": "high",
+        },
+        "corrective_actions": {
+            "source_kind": "audit",
+            "title": "방호덮개 교체",
+            "hierarchy": "engineering",
+            "due_on": D,
+        },
+        "risk_assessments": {
+            "title": "프레스 작업",
+            "assessment_type": "regular",
+            "method": "matrix",
+            "scale_code": "kras_5x4",
+            "scale_version": 1,
+            "assessed_on": D,
+            "participants": [],
+            "discovery_methods": ["site_round"],
+        },
         "emergency_manuals": {"version_label": "1.0", "title": "비상조치 매뉴얼", "sections": {}},
         "drills": {"drill_type": "fire", "planned_on": D},
-        "incidents": {"kind": "near_miss", "occurred_at": "2026-03-02T01:00:00.000000Z", "title": "아차사고",
-                      "description": "지게차 후진 중 보행자와 근접"},
+        "incidents": {
+            "kind": "near_miss",
+            "occurred_at": "2026-03-02T01:00:00.000000Z",
+            "title": "아차사고",
+            "description": "지게차 후진 중 보행자와 근접",
+        },
         "suggestions": {"submitted_on": D, "channel": "box", "text": "통로 조명 개선 요청"},
         "trainings": {"course": "periodic", "title": "정기교육", "held_on": D, "hours": 2},
-        "contractor_evaluations": {"contractor_id": refs["contractor"], "evaluated_on": D,
-                                   "purpose": "prequalification", "criteria": []},
+        "contractor_evaluations": {
+            "contractor_id": refs["contractor"],
+            "evaluated_on": D,
+            "purpose": "prequalification",
+            "criteria": [],
+        },
         "compliance_checks": {"period": "2026H1", "duty_code": "d4_3"},
         "attachment_links": None,  # needs an attachment; covered in attachment tests
         "settings": {"key": "company.name", "value": "동남정밀"},
@@ -62,28 +110,6 @@ def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
 
 def full_answers(template: Any, photo: str | None = None) -> dict[str, Any]:
     """An answer for every question a form needs, all passing (a clean inspection)."""
-    from safetydesk.core.services.forms import Answer
+    from safetydesk.core.services.forms import passing_answers
 
-    out: dict[str, Any] = {}
-    for _section, q in template.questions():
-        if q.type == "yes_no_na":
-            out[q.key] = Answer(result="pass")
-        elif q.type == "number":
-            low = q.min if q.min is not None else 0.0
-            high = q.max if q.max is not None else low + 10
-            out[q.key] = Answer(number=(low + high) / 2)
-        elif q.type == "date":
-            out[q.key] = Answer(text="2026-03-02")
-        elif q.type == "datetime":
-            out[q.key] = Answer(text="2026-03-02T08:00")
-        elif q.type == "signature":
-            out[q.key] = Answer(attachments=(photo or "5" * 64,))
-        elif q.type == "photo":
-            out[q.key] = Answer(attachments=(photo,) if photo else ())
-        elif q.type == "choice":
-            out[q.key] = Answer(text=q.options[0].value)
-        elif q.type == "gas_readings":
-            continue
-        else:
-            out[q.key] = Answer(text="김반장")
-    return out
+    return passing_answers(template, person="김반장", on=D, signature=photo or "5" * 64)

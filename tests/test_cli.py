@@ -12,8 +12,13 @@ from safetydesk.cli import main
 
 
 def _run(*args: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "safetydesk", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    return subprocess.run(
+        [sys.executable, "-m", "safetydesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
 
 
 def test_help_lists_every_command() -> None:
@@ -30,7 +35,9 @@ def test_self_test_passes_and_exercises_fonts_templates_and_pdf() -> None:
     assert "templates" in out.stdout and "NanumGothic" in out.stdout and "audit events verified" in out.stdout
 
 
-def test_backup_and_restore_commands(ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_and_restore_commands(
+    ws_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--lang", "en", "backup", "--workspace", str(ws_path), "--out", str(tmp_path)]) == 0
     backup = next(tmp_path.glob("*.sdbackup"))
     assert main(["--lang", "en", "restore", "--workspace", str(tmp_path / "restored"), str(backup)]) == 0

@@ -7,8 +7,8 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from safetydesk.core.db.migrate import script_revisions, upgrade
 from safetydesk.core.db.engine import make_engine
+from safetydesk.core.db.migrate import script_revisions, upgrade
 from safetydesk.core.db.schema_version import SCHEMA_REVISIONS
 from safetydesk.core.db.tables import metadata
 

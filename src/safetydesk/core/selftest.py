@@ -54,10 +54,12 @@ def _check_resources(_tmp: Path) -> str:
 def _check_workspace(tmp: Path) -> str:
     from safetydesk.core.audit.chain import verify
     from safetydesk.core.services import records
+    from safetydesk.core.services.attachments import store_bytes
+    from safetydesk.core.services.base import transaction
     from safetydesk.core.services.forms import (
-        Answer,
         complete_form,
         install_shipped_templates,
+        passing_answers,
         save_answers,
         start_form,
         template_id_by_code,
@@ -76,8 +78,11 @@ def _check_workspace(tmp: Path) -> str:
             from safetydesk.core.services.forms import load_template
 
             template = load_template(conn, template_id)
-        answers = {q.key: Answer(result="pass") for _s, q in template.questions() if q.type == "yes_no_na"}
-        save_answers(ws, form, answers)
+        with transaction(ws) as tx:
+            signature = store_bytes(tx, b"self-test signature", mime="text/plain")
+        save_answers(
+            ws, form, passing_answers(template, person="자가진단", on=date.today(), signature=signature)
+        )
         done = complete_form(ws, form)
         with ws.reader() as conn:
             report = verify(conn)

@@ -17,6 +17,13 @@ from safetydesk.ui.context import AppContext
 from safetydesk.ui.main_window import MainWindow
 from safetydesk.ui.tasks import TaskRunner
 
+STYLE = """
+#screenTitle { font-size: 17pt; font-weight: bold; padding: 4px 0 8px 0; }
+#tileValue { font-size: 22pt; font-weight: bold; color: #1b4f8a; }
+QListWidget#navigation { font-size: 11pt; }
+QListWidget#navigation::item { padding: 7px 6px; }
+"""
+
 
 def load_fonts() -> str:
     """Register the bundled NanumGothic and make it the application font; returns the family."""
@@ -36,6 +43,7 @@ def make_application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     load_fonts()
+    app.setStyleSheet(STYLE)
     return app
 
 
@@ -67,19 +75,28 @@ def run_app(workspace: Path, screenshot_dir: Path | None = None) -> int:
 
 
 def _screenshots(app: QApplication, window: MainWindow, out: Path) -> int:
+    """Show each screen in turn, let its background load finish, and save a PNG of the window."""
     out.mkdir(parents=True, exist_ok=True)
     window.resize(1366, 768)
     window.show()
-    for index, screen in enumerate(window.screens):
+    pending = list(enumerate(window.screens))
+
+    def shoot_next() -> None:
+        if not pending:
+            window.close()
+            app.quit()
+            return
+        index, screen = pending.pop(0)
         window.nav.setCurrentRow(index)
         window.ctx.tasks.wait()
-        deadline = QTimer()
-        deadline.setSingleShot(True)
-        deadline.start(300)
-        while deadline.isActive():
-            app.processEvents()
-        window.grab().save(str(out / f"{index:02d}-{screen.key}.png"))
-    print(_("Screenshots written to {path}").format(path=out))
-    window.close()
+        QTimer.singleShot(250, lambda: save(index, screen.key))
+
+    def save(index: int, key: str) -> None:
+        window.grab().save(str(out / f"{index:02d}-{key}.png"))
+        shoot_next()
+
+    QTimer.singleShot(0, shoot_next)
+    app.exec()
     window.ctx.workspace.close()
+    print(_("Screenshots written to {path}").format(path=out))
     return 0

@@ -54,8 +54,11 @@ def test_complete_with_failed_item_creates_finding_and_action(ws: Workspace) -> 
     assert done.score.failed == 1 and done.score.passed >= len(keys) - 1
     assert len(done.finding_ids) == 1 and len(done.action_ids) == 1
     with ws.reader() as conn:
-        action = conn.execute(select(corrective_actions).where(
-            corrective_actions.c.id == done.action_ids[0])).mappings().one()
+        action = (
+            conn.execute(select(corrective_actions).where(corrective_actions.c.id == done.action_ids[0]))
+            .mappings()
+            .one()
+        )
         finding = conn.execute(select(findings).where(findings.c.id == done.finding_ids[0])).mappings().one()
         assert verify(conn).ok
     assert action["finding_id"] == finding["id"] and action["status"] == "open"
@@ -94,8 +97,12 @@ def test_unknown_question_is_refused(ws: Workspace) -> None:
 def test_bulk_import_is_verifiable_and_tamper_evident(ws: Workspace) -> None:
     tid, keys, _answers = _press(ws)
     forms = [
-        BulkForm(tid, "prework_check", f"2025-01-{d:02d}",
-                 [{"question_key": k, "result": "pass" if (d + i) % 17 else "fail"} for i, k in enumerate(keys)])
+        BulkForm(
+            tid,
+            "prework_check",
+            f"2025-01-{d:02d}",
+            [{"question_key": k, "result": "pass" if (d + i) % 17 else "fail"} for i, k in enumerate(keys)],
+        )
         for d in range(1, 29)
     ]
     written = bulk_import_completed(ws, forms)

@@ -34,11 +34,26 @@ def test_create_and_update_write_audit_and_outbox(ws: Workspace, entity: str) ->
     row = records.get(ws, entity, created.id)
     assert row["created_at"].endswith("Z")
     text_field = next(
-        c.name for c in RECORD_TABLES[entity].c
-        if type(c.type).__name__ in ("String", "Text") and c.name not in ("id", "created_at", "updated_at",
-            "deleted_at", "created_by", "status", "locked_at", "revision_of", "retention_until")
-        and not c.foreign_keys and (c.type.length or 99) >= 8 and not c.name.endswith(("_on", "_from", "_to",
-            "_due", "_at", "sha256", "period", "code", "nationality", "language"))
+        c.name
+        for c in RECORD_TABLES[entity].c
+        if type(c.type).__name__ in ("String", "Text")
+        and c.name
+        not in (
+            "id",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "created_by",
+            "status",
+            "locked_at",
+            "revision_of",
+            "retention_until",
+        )
+        and not c.foreign_keys
+        and (c.type.length or 99) >= 8
+        and not c.name.endswith(
+            ("_on", "_from", "_to", "_due", "_at", "sha256", "period", "code", "nationality", "language")
+        )
     )
     records.update(ws, entity, created.id, {text_field: "수정됨"})
     assert records.get(ws, entity, created.id)[text_field] == "수정됨"
@@ -91,7 +106,9 @@ def test_draft_can_be_deleted_as_tombstone(ws: Workspace) -> None:
         ({"description": "x" * 10, "found_by": "y" * 500}, "found_by"),
     ],
 )
-def test_bad_input_is_refused_with_the_field_named(ws: Workspace, values: dict[str, object], needle: str) -> None:
+def test_bad_input_is_refused_with_the_field_named(
+    ws: Workspace, values: dict[str, object], needle: str
+) -> None:
     refs = base_refs(ws)
     data = {**minimal("findings", refs), **values}
     before = _counts(ws)

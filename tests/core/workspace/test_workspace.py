@@ -89,8 +89,9 @@ def test_missing_workspace_read_only(tmp_path: Path) -> None:
         open_workspace(tmp_path / "nothing", read_only=True)
 
 
-def test_older_schema_is_backed_up_then_migrated(ws_path: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_schema_is_backed_up_then_migrated(
+    ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Simulate the next release: a copy of the scripts with a revision 0002 that adds a column."""
     from safetydesk.core.db import migrate
     from safetydesk.core.workspace import workspace as wsmod
@@ -99,7 +100,8 @@ def test_older_schema_is_backed_up_then_migrated(ws_path: Path, tmp_path: Path,
         site = records.create(ws, "sites", {"name": "동남정밀"}).id
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(textwrap.dedent('''
+    (scripts / "versions" / "0002_test.py").write_text(
+        textwrap.dedent("""
         import sqlalchemy as sa
         from alembic import op
         revision = "0002"
@@ -111,7 +113,8 @@ def test_older_schema_is_backed_up_then_migrated(ws_path: Path, tmp_path: Path,
                 batch.add_column(sa.Column("test_column", sa.String(20), nullable=True))
         def downgrade():
             pass
-    '''))
+    """)
+    )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", ("0001", "0002"))
     monkeypatch.setattr(wsmod, "SCHEMA_HEAD", "0002")
@@ -119,7 +122,9 @@ def test_older_schema_is_backed_up_then_migrated(ws_path: Path, tmp_path: Path,
         assert ws.migrated_from == "0001"
         with ws.reader() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
-            assert conn.execute(text("SELECT name FROM sites WHERE id=:i"), {"i": site}).scalar() == "동남정밀"
+            assert (
+                conn.execute(text("SELECT name FROM sites WHERE id=:i"), {"i": site}).scalar() == "동남정밀"
+            )
         backups = list((ws_path / "backups").glob("before-upgrade-0001-*.db"))
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
@@ -127,13 +132,16 @@ def test_older_schema_is_backed_up_then_migrated(ws_path: Path, tmp_path: Path,
         con.close()
 
 
-def test_failed_migration_leaves_the_original(ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_leaves_the_original(
+    ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from safetydesk.core.db import migrate
     from safetydesk.core.workspace import workspace as wsmod
 
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_broken.py").write_text(textwrap.dedent('''
+    (scripts / "versions" / "0002_broken.py").write_text(
+        textwrap.dedent("""
         from alembic import op
         revision = "0002"
         down_revision = "0001"
@@ -144,7 +152,8 @@ def test_failed_migration_leaves_the_original(ws_path: Path, tmp_path: Path, mon
             op.execute("THIS IS NOT SQL")
         def downgrade():
             pass
-    '''))
+    """)
+    )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", ("0001", "0002"))
     monkeypatch.setattr(wsmod, "SCHEMA_HEAD", "0002")

@@ -218,11 +218,11 @@ def _read_bands(f: Fields, label: str, low: int, high: int, acceptable_up_to: st
     for (_, _, prev_hi), (entry, lo, _) in pairwise(raw):
         if lo > prev_hi + 1:
             raise LegalDefinitionError(
-                entry.path("min"), f"{label}: gap — scores {prev_hi + 1}–{lo - 1} fall in no band"
+                entry.path("min"), f"{label}: gap — {_scores(prev_hi + 1, lo - 1)} in no band"
             )
         if lo <= prev_hi:
             raise LegalDefinitionError(
-                entry.path("min"), f"{label}: overlap — scores {lo}–{prev_hi} fall in two bands"
+                entry.path("min"), f"{label}: overlap — {_scores(lo, prev_hi)} in two bands"
             )
     codes = [entry.text("code") for entry, _, _ in raw]
     if len(set(codes)) != len(codes):
@@ -248,6 +248,10 @@ def _read_bands(f: Fields, label: str, low: int, high: int, acceptable_up_to: st
         )
         entry.finish()
     return tuple(bands)
+
+
+def _scores(low: int, high: int) -> str:
+    return f"score {low} falls" if low == high else f"scores {low}–{high} fall"
 
 
 def _resolve(

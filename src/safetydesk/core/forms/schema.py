@@ -41,6 +41,7 @@ question keys are each unique in the whole template. Unknown fields are errors, 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -404,7 +405,9 @@ class _Checker:
         allowed = (*required, *optional)
         for name in obj:
             if name not in allowed:
-                self.add(_join(path, name), f"unknown field '{name}' (allowed: {_listing(allowed)})")
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add(_join(path, name), f"unknown field '{name}' ({hint}allowed: {_listing(allowed)})")
         for name in required:
             if name not in obj:
                 self.add(_join(path, name), "required field is missing")

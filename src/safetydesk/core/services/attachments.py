@@ -25,13 +25,20 @@ def store_file(tx: Tx, path: Path) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     tx.conn.execute(
         insert(attachments).prefix_with("OR IGNORE"),
-        {"sha256": sha, "size": path.stat().st_size, "mime": mime, "original_name": path.name,
-         "created_at": tx.now},
+        {
+            "sha256": sha,
+            "size": path.stat().st_size,
+            "mime": mime,
+            "original_name": path.name,
+            "created_at": tx.now,
+        },
     )
     return sha
 
 
-def link(tx: Tx, sha: str, entity: str, record_id: str, role: str = "photo", caption: str | None = None) -> str:
+def link(
+    tx: Tx, sha: str, entity: str, record_id: str, role: str = "photo", caption: str | None = None
+) -> str:
     return tx.insert(
         "attachment_links",
         {"sha256": sha, "entity": entity, "record_id": record_id, "role": role, "caption": caption},
