@@ -23,15 +23,12 @@ def row_digest(row: Mapping[str, Any]) -> str:
 
 
 def children_digest(children: Mapping[str, Iterable[Mapping[str, Any]]]) -> str | None:
-    """Digest of a parent's child rows, sorted by id so that insertion order does not matter.
-
-    Empty child tables are left out, so "no gas readings" hashes the same however it is spelled.
-    """
-    payload = {}
-    for name, rows in children.items():
-        ordered = sorted((dict(r) for r in rows), key=lambda r: str(r["id"]))
-        if ordered:
-            payload[name] = ordered
-    if not payload:
-        return None
-    return sha256_hex(canonical_json(payload))
+    """Digest of a parent's child rows, independent of their order; empty child tables are left out."""
+    digest = hashlib.sha256()
+    any_rows = False
+    for name in sorted(children):
+        encoded = sorted(canonical_json(dict(row)) for row in children[name])
+        for line in encoded:
+            digest.update(name.encode() + b"\x00" + line + b"\n")
+            any_rows = True
+    return digest.hexdigest() if any_rows else None

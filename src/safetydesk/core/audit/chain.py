@@ -69,6 +69,21 @@ def append(conn: Connection, prev: tuple[int, bytes], **fields: Any) -> tuple[in
     return seq, digest
 
 
+def append_many(conn: Connection, events: list[dict[str, Any]]) -> tuple[int, bytes]:
+    """Append many events in one ``executemany`` (bulk imports); returns the new head."""
+    seq, prev = head(conn)
+    rows = []
+    for fields in events:
+        seq += 1
+        payload = event_payload(seq=seq, **fields)
+        digest = chain_hash(prev, payload)
+        rows.append({**payload, "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        conn.execute(audit_events.insert(), rows)
+    return seq, prev
+
+
 def verification_code(event_hash: bytes) -> str:
     """A short code a printed page carries to tie it to the audit chain."""
     return event_hash.hex()[:10].upper()

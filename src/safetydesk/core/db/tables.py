@@ -253,15 +253,13 @@ form_records = Table(
 form_answers = Table(
     "form_answers",
     metadata,
-    Column("id", ID, primary_key=True),
-    Column("record_id", ID, ForeignKey("form_records.id"), nullable=False),
-    Column("question_key", String(60), nullable=False),
+    Column("record_id", ID, ForeignKey("form_records.id"), primary_key=True),
+    Column("question_key", String(60), primary_key=True),
     Column("result", String(4), nullable=True),  # pass | fail | na
     Column("value_num", Float, nullable=True),
     Column("value_text", Text, nullable=True),
     Column("note", Text, nullable=True),
-    Column("attachments", JSON, nullable=True),  # [sha256, ...]
-    Index("ix_form_answers_record", "record_id"),
+    Column("attachments", JSON(none_as_null=True), nullable=True),  # [sha256, ...]
 )
 
 gas_readings = Table(

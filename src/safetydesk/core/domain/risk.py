@@ -257,13 +257,10 @@ def _scores(low: int, high: int) -> str:
 def _resolve(
     scale: RiskScale, levels: tuple[ScaleLevel, ...], given: int | str, name_ko: str, name_en: str
 ) -> ScaleLevel:
-    for level in levels:
-        if isinstance(given, bool):
-            break
-        if (isinstance(given, int) and level.value == given) or (
-            isinstance(given, str) and level.code == given
-        ):
-            return level
+    if not isinstance(given, bool):  # True == 1 in Python; a checkbox value is not a level
+        for level in levels:
+            if given in (level.value, level.code):
+                return level
     allowed = ", ".join(f"{lvl.value} {lvl.label_ko}" for lvl in levels)
     allowed_en = ", ".join(f"{lvl.value} {lvl.label_en}" for lvl in levels)
     raise RiskInputError(

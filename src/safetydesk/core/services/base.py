@@ -155,7 +155,11 @@ class Tx:
         table = metadata.tables[child_table]
         self.conn.execute(delete(table).where(table.c[fk] == parent_id))
         if rows:
-            prepared = [{**dict(r), fk: parent_id, "id": r.get("id") or new_id()} for r in rows]
+            has_id = "id" in table.c
+            prepared = [
+                {**dict(r), fk: parent_id, **({"id": r.get("id") or new_id()} if has_id else {})}
+                for r in rows
+            ]
             self.conn.execute(insert(table), prepared)
         touched = self._touched.get((parent, parent_id))
         if touched is None:
@@ -213,7 +217,8 @@ class Tx:
             )
             fields = dict(row) if t.action in ("create", "revise") else dict(t.fields)
             if t.children:
-                fields["_children"] = kids
+                # Child rows travel with the parent; the sync client reads them when it pushes.
+                fields["_children"] = sorted(kids)
             outbox.append(
                 {
                     "change_id": new_id(),

@@ -199,7 +199,6 @@ def start_form(
 def _answer_rows(answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
     return [
         {
-            "id": new_id(),
             "question_key": key,
             "result": a.result,
             "value_num": a.number,
@@ -439,7 +438,6 @@ def bulk_import_completed(ws: Workspace, forms: Sequence[BulkForm], *, actor: st
             rec.update(form.values)
             kids = [
                 {
-                    "id": new_id(),
                     "record_id": rid,
                     "question_key": a["question_key"],
                     "result": a.get("result"),
@@ -455,22 +453,25 @@ def bulk_import_completed(ws: Workspace, forms: Sequence[BulkForm], *, actor: st
             per_record.append((rec, kids))
         tx.conn.execute(insert(form_records), records)
         tx.conn.execute(insert(form_answers), answers)
-        head = chain.head(tx.conn)
-        for rec, kids in per_record:
-            head = chain.append(
-                tx.conn,
-                head,
-                event_id=new_id(),
-                at=now,
-                actor=actor,
-                action="import",
-                entity="form_records",
-                record_id=rec["id"],
-                row_digest=row_digest(_as_stored(rec)),
-                children_digest=children_digest({"form_answers": kids, "gas_readings": []}) if kids else None,
-                summary="bulk import",
-            )
-            tx.touch_outbox_only("form_records", rec["id"], {**rec, "_children": {"form_answers": kids}})
+        chain.append_many(
+            tx.conn,
+            [
+                {
+                    "event_id": new_id(),
+                    "at": now,
+                    "actor": actor,
+                    "action": "import",
+                    "entity": "form_records",
+                    "record_id": rec["id"],
+                    "row_digest": row_digest(_as_stored(rec)),
+                    "children_digest": children_digest({"form_answers": kids}),
+                    "summary": "bulk import",
+                }
+                for rec, kids in per_record
+            ],
+        )
+        for rec, _kids in per_record:
+            tx.touch_outbox_only("form_records", rec["id"], {**rec, "_children": ["form_answers"]})
     return len(answers)
 
 

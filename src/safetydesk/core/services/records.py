@@ -13,7 +13,6 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from safetydesk.core.clock import new_id
 from safetydesk.core.db.tables import CHILD_TABLES, LOCKABLE_TABLES, metadata
 from safetydesk.core.errors import LegalHoldError, RecordLockedError
 from safetydesk.core.i18n import N_
@@ -37,13 +36,21 @@ def _retention_map() -> dict[str, tuple[str, ...]]:
 
 def retention_until(entity: str, completed_on: date, extra_kinds: tuple[str, ...] = ()) -> str | None:
     """The longest retention end of every rule that applies to this record type."""
+    from safetydesk.core.domain.provenance import NotInForceError
     from safetydesk.core.legaldata import load_legal_data
 
     kinds = _retention_map().get(entity, ()) + extra_kinds
     if not kinds:
         return None
     legal = load_legal_data()
-    ends: list[date] = [legal.retention_until(kind, completed_on) for kind in kinds]
+    ends: list[date] = []
+    for kind in kinds:
+        try:
+            ends.append(legal.retention_until(kind, completed_on))
+        except NotInForceError:
+            # Older than the first version we carry (e.g. imported history): apply today's rule,
+            # which keeps the record at least as long as the law now asks.
+            ends.append(legal.retention(kind, date.today()).until(completed_on))
     return max(ends).isoformat()
 
 
@@ -121,7 +128,7 @@ def revise(ws: Workspace, entity: str, record_id: str, *, reason: str, actor: st
                 dict(r) for r in tx.conn.execute(table.select().where(table.c[fk] == record_id)).mappings()
             ]
             if rows:
-                tx.set_children(entity, new, child_name, [{**r, "id": new_id()} for r in rows])
+                tx.set_children(entity, new, child_name, [{k: v for k, v in r.items() if k != "id"} for r in rows])
     return Created(new, Changes(((entity, new, "revise"),)))
 
 

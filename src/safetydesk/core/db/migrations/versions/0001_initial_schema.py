@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:11:48.648136
+Create Date: 2026-11-23 21:22:37.005125
 """
 
 from __future__ import annotations
@@ -629,22 +629,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "form_answers",
-        sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("record_id", sa.String(length=36), nullable=False),
         sa.Column("question_key", sa.String(length=60), nullable=False),
         sa.Column("result", sa.String(length=4), nullable=True),
         sa.Column("value_num", sa.Float(), nullable=True),
         sa.Column("value_text", sa.Text(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("attachments", sa.JSON(), nullable=True),
+        sa.Column("attachments", sa.JSON(none_as_null=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["record_id"], ["form_records.id"], name=op.f("fk_form_answers_record_id_form_records")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_answers")),
+        sa.PrimaryKeyConstraint("record_id", "question_key", name=op.f("pk_form_answers")),
     )
-    with op.batch_alter_table("form_answers", schema=None) as batch_op:
-        batch_op.create_index("ix_form_answers_record", ["record_id"], unique=False)
-
     op.create_table(
         "gas_readings",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -751,9 +747,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_gas_readings_record")
 
     op.drop_table("gas_readings")
-    with op.batch_alter_table("form_answers", schema=None) as batch_op:
-        batch_op.drop_index("ix_form_answers_record")
-
     op.drop_table("form_answers")
     op.drop_table("drills")
     with op.batch_alter_table("corrective_actions", schema=None) as batch_op:
