@@ -115,3 +115,20 @@ def test_bulk_import_is_verifiable_and_tamper_evident(ws: Workspace) -> None:
     with ws.reader() as conn:
         report = verify(conn)
     assert not report.ok and all(e == "form_records" for e, _i, _r in report.tampered)
+
+
+def test_revision_of_a_completed_form_copies_its_answers(ws: Workspace) -> None:
+    from safetydesk.core.services import records
+
+    tid, keys, answers = _press(ws)
+    form = start_form(ws, tid, performed_on="2026-03-02").id
+    save_answers(ws, form, answers)
+    complete_form(ws, form, on=date(2026, 3, 2))
+    revision = records.revise(ws, "form_records", form, reason="점검자 서명 누락")
+    with ws.reader() as conn:
+        copied = conn.execute(
+            select(func.count()).select_from(form_answers).where(form_answers.c.record_id == revision.id)
+        ).scalar_one()
+        assert verify(conn).ok
+    assert copied == len(answers)
+    save_answers(ws, revision.id, answers)  # the revision is an editable draft
