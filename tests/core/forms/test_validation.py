@@ -201,6 +201,14 @@ def test_type_specific_problems(question: dict[str, object], fragment: str) -> N
     assert any(fragment in problem for problem in caught.value.problems), caught.value.problems
 
 
+@pytest.mark.parametrize("value", [True, 1.0, "1", None])
+def test_format_must_be_the_integer_1(value: object) -> None:
+    data = _minimal()
+    data["format"] = value
+    with pytest.raises(TemplateError, match="format: unsupported format"):
+        validate_template(data)
+
+
 def test_validation_does_not_mutate_input() -> None:
     data = _minimal()
     before = copy.deepcopy(data)

@@ -120,7 +120,7 @@ def test_bulk_import_is_verifiable_and_tamper_evident(ws: Workspace) -> None:
 def test_revision_of_a_completed_form_copies_its_answers(ws: Workspace) -> None:
     from safetydesk.core.services import records
 
-    tid, keys, answers = _press(ws)
+    tid, _keys, answers = _press(ws)
     form = start_form(ws, tid, performed_on="2026-03-02").id
     save_answers(ws, form, answers)
     complete_form(ws, form, on=date(2026, 3, 2))

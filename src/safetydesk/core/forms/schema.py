@@ -504,7 +504,7 @@ def validate_template(data: object) -> FormTemplate:
         raise TemplateError(check.problems)
     check.fields(root, "", _TEMPLATE_REQUIRED, _TEMPLATE_OPTIONAL)
 
-    if "format" in root and root["format"] != FORMAT_VERSION:
+    if "format" in root and (type(root["format"]) is not int or root["format"] != FORMAT_VERSION):
         check.add("format", f"unsupported format {root['format']!r} (this version reads format 1)")
 
     code = ""
@@ -571,7 +571,7 @@ def _equipment_kinds(check: _Checker, root: Mapping[str, object], kind: str) -> 
     for index, value in enumerate(raw):
         path = f"equipment_kinds[{index}]"
         name = check.key(value, path, "equipment kind")
-        if name in kinds:
+        if name and name in kinds:
             check.add(path, f"duplicate equipment kind '{name}'")
         kinds.append(name)
     return tuple(kinds)
@@ -634,7 +634,7 @@ def _question(check: _Checker, raw: object, path: str, question_keys: dict[str, 
     if qtype is not None:
         for name in typed:
             if name in obj and qtype not in _TYPE_FIELDS[name]:
-                _wrong_type_field(check, obj, path, name, qtype)
+                _wrong_type_field(check, path, name, qtype)
         for name in _TYPE_REQUIRED_FIELDS.get(qtype, ()):
             if name not in obj:
                 check.add(_join(path, name), f"a {qtype} question needs '{name}'")
@@ -706,7 +706,7 @@ def _question(check: _Checker, raw: object, path: str, question_keys: dict[str, 
     )
 
 
-def _wrong_type_field(check: _Checker, obj: Mapping[str, object], path: str, name: str, qtype: str) -> None:
+def _wrong_type_field(check: _Checker, path: str, name: str, qtype: str) -> None:
     if name == "rules":
         check.add(
             _join(path, "rules"),

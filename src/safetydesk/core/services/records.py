@@ -128,7 +128,9 @@ def revise(ws: Workspace, entity: str, record_id: str, *, reason: str, actor: st
                 dict(r) for r in tx.conn.execute(table.select().where(table.c[fk] == record_id)).mappings()
             ]
             if rows:
-                tx.set_children(entity, new, child_name, [{k: v for k, v in r.items() if k != "id"} for r in rows])
+                tx.set_children(
+                    entity, new, child_name, [{k: v for k, v in r.items() if k != "id"} for r in rows]
+                )
     return Created(new, Changes(((entity, new, "revise"),)))
 
 
