@@ -132,3 +132,35 @@ def test_revision_of_a_completed_form_copies_its_answers(ws: Workspace) -> None:
         assert verify(conn).ok
     assert copied == len(answers)
     save_answers(ws, revision.id, answers)  # the revision is an editable draft
+
+
+@pytest.mark.parametrize(("o2", "passes"), [(20.9, True), (17.5, False)])
+def test_confined_space_permit_is_judged_on_its_gas_log(ws: Workspace, o2: float, passes: bool) -> None:
+    from safetydesk.core.services.forms import GasReading
+
+    tid = template_id_by_code(ws, "permit.confined_space")
+    with ws.reader() as conn:
+        template = load_template(conn, tid)
+    form = start_form(ws, tid, performed_on="2026-03-02").id
+    gas = [
+        GasReading(
+            measured_at="2026-03-02T00:10:00.000000Z",
+            location="탱크 맨홀",
+            measured_by="이측정",
+            o2_pct=o2,
+            h2s_ppm=0.0,
+            co_ppm=2.0,
+            lel_pct=0.0,
+        )
+    ]
+    save_answers(ws, form, full_answers(template), gas=gas)
+    done = complete_form(ws, form, on=date(2026, 3, 2))
+    gas_key = next(q.key for _s, q in template.questions() if q.type == "gas_readings")
+    assert (gas_key in done.score.failed_keys) is (not passes)
+    with ws.reader() as conn:
+        from safetydesk.core.db.tables import form_records
+
+        keep = conn.execute(
+            select(form_records.c.retention_until).where(form_records.c.id == form)
+        ).scalar_one()
+    assert keep >= "2029-03-02"  # confined-space gas measurements: 3 years (Safety Rules Art. 619-2④)

@@ -258,6 +258,7 @@ form_answers = Table(
     Column("result", String(4), nullable=True),  # pass | fail | na
     Column("value_num", Float, nullable=True),
     Column("value_text", Text, nullable=True),
+    Column("value_list", JSON(none_as_null=True), nullable=True),  # several people or choices
     Column("note", Text, nullable=True),
     Column("attachments", JSON(none_as_null=True), nullable=True),  # [sha256, ...]
 )

@@ -22,6 +22,7 @@ from safetydesk.core.errors import ValidationError
 from safetydesk.core.forms.schema import (
     AnswerValue,
     FormTemplate,
+    GasRow,
     Score,
     score_answers,
     template_sha256,
@@ -44,6 +45,7 @@ class Answer:
     text: str | None = None
     note: str | None = None
     attachments: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def _answer_rows(answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
             "result": a.result,
             "value_num": a.number,
             "value_text": a.text,
+            "value_list": list(a.values) or None,
             "note": a.note,
             "attachments": list(a.attachments) or None,
         }
@@ -243,17 +246,42 @@ def save_answers(
         return tx.finish()
 
 
-def _answer_values(conn: Any, record_id: str) -> dict[str, AnswerValue]:
+GAS_COLUMNS = {"o2": "o2_pct", "h2s": "h2s_ppm", "co": "co_ppm", "lel": "lel_pct"}
+
+
+def _answer_values(conn: Any, record_id: str, template: FormTemplate) -> dict[str, AnswerValue]:
     rows = conn.execute(select(form_answers).where(form_answers.c.record_id == record_id)).mappings()
-    return {
+    out = {
         r["question_key"]: AnswerValue(
             result=r["result"],
             number=r["value_num"],
             text=r["value_text"],
             attachments=tuple(r["attachments"] or ()),
+            values=tuple(r["value_list"] or ()),
         )
         for r in rows
     }
+    readings = (
+        conn.execute(
+            select(gas_readings)
+            .where(gas_readings.c.record_id == record_id)
+            .order_by(gas_readings.c.measured_at)
+        )
+        .mappings()
+        .all()
+    )
+    if readings:
+        for _section, question in template.questions():
+            if question.type != "gas_readings":
+                continue
+            keys = [c.key for c in question.columns if c.key in GAS_COLUMNS]
+            out[question.key] = AnswerValue(
+                rows=tuple(
+                    GasRow.of({k: r[GAS_COLUMNS[k]] for k in keys}, taken_at=r["measured_at"])
+                    for r in readings
+                )
+            )
+    return out
 
 
 def complete_form(
@@ -270,7 +298,7 @@ def complete_form(
     with transaction(ws, actor) as tx:
         record = tx.get("form_records", record_id)
         template = load_template(tx.conn, record["template_id"])
-        score = score_answers(template, _answer_values(tx.conn, record_id))
+        score = score_answers(template, _answer_values(tx.conn, record_id, template))
         if score.unanswered_required:
             raise ValidationError(
                 N_("Some required questions are not answered: {keys}."),
@@ -290,7 +318,7 @@ def complete_form(
         actions: list[str] = []
         if create_findings:
             by_key = {q.key: q for _s, q in template.questions()}
-            answers = _answer_values(tx.conn, record_id)
+            answers = _answer_values(tx.conn, record_id, template)
             for key in score.findings_to_create:
                 question = by_key[key]
                 severity = _severity(question)
@@ -443,6 +471,7 @@ def bulk_import_completed(ws: Workspace, forms: Sequence[BulkForm], *, actor: st
                     "result": a.get("result"),
                     "value_num": _float_or_none(a.get("value_num")),
                     "value_text": a.get("value_text"),
+                    "value_list": a.get("value_list"),
                     "note": a.get("note"),
                     "attachments": a.get("attachments"),
                 }

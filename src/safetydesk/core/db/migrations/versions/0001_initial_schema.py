@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:22:37.005125
+Create Date: 2026-11-23 21:24:32.086819
 """
 
 from __future__ import annotations
@@ -634,6 +634,7 @@ def upgrade() -> None:
         sa.Column("result", sa.String(length=4), nullable=True),
         sa.Column("value_num", sa.Float(), nullable=True),
         sa.Column("value_text", sa.Text(), nullable=True),
+        sa.Column("value_list", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("attachments", sa.JSON(none_as_null=True), nullable=True),
         sa.ForeignKeyConstraint(
