@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-PO = ROOT / "resources" / "locale" / "ko" / "LC_MESSAGES" / "safetydesk.po"
+PO_DIR = ROOT / "resources" / "locale" / "ko" / "LC_MESSAGES"
 
 
 def messages() -> list[str]:
@@ -26,9 +26,11 @@ def messages() -> list[str]:
 
 
 def missing() -> list[str]:
-    with PO.open("rb") as fh:
-        catalog = read_po(fh, locale="ko")
-    have = {m.id for m in catalog if m.id and m.string}
+    have: set[object] = set()
+    for po in sorted(PO_DIR.glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale="ko")
+        have |= {m.id for m in catalog if m.id and m.string}
     return [m for m in messages() if m not in have]
 
 

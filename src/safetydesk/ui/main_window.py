@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         self.screens[index].refresh()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.ctx.tasks.wait(10000)
         super().closeEvent(event)

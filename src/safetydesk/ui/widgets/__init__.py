@@ -1,0 +1,1 @@
+"""Reusable widgets and Qt models shared by the screens."""
