@@ -36,9 +36,15 @@ def test_home_counts_and_navigation(qtbot: QtBot, ws: Workspace) -> None:
 
 
 def test_screenshot_command_writes_a_png_per_screen(ws_path: Path, tmp_path: Path) -> None:
-    from safetydesk.ui.app import run_app
+    import os
+    import subprocess
+    import sys
 
-    assert run_app(ws_path, screenshot_dir=tmp_path / "shots") == 0
+    out = subprocess.run(
+        [sys.executable, "-m", "safetydesk", "--workspace", str(ws_path), "--screenshot", str(tmp_path / "shots")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr
     shots = sorted((tmp_path / "shots").glob("*.png"))
     assert len(shots) == len(SCREENS)
     assert all(p.stat().st_size > 5000 for p in shots)
