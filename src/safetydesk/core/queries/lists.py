@@ -146,5 +146,18 @@ def true() -> ColumnElement[bool]:
     return literal(True).is_(True)
 
 
+# Modules that define lists, one per topic; listed explicitly (no discovery by side effect).
+LIST_MODULES = (
+    "safetydesk.core.queries.list_defs",
+    "safetydesk.core.queries.lists_plant",
+    "safetydesk.core.queries.lists_inspections",
+    "safetydesk.core.queries.lists_risk",
+    "safetydesk.core.queries.lists_emergency",
+)
+
+
 def _load_definitions() -> None:
-    from safetydesk.core.queries import list_defs  # noqa: F401 - registers the lists
+    import importlib
+
+    for module in LIST_MODULES:
+        importlib.import_module(module)

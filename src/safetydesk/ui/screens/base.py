@@ -24,6 +24,23 @@ class Screen(QWidget):
     def refresh(self) -> None:
         """Reload what the screen shows (on the task runner)."""
 
+    # Keyboard commands the main window routes to the current screen (Ctrl+N, Ctrl+S, Ctrl+F).
+    def new_record(self) -> None:
+        """Start a new record of the screen's main kind."""
+
+    def save(self) -> None:
+        """Save what is being edited."""
+
+    def focus_search(self) -> None:
+        """Put the cursor in the screen's search box."""
+
+    def has_unsaved_changes(self) -> bool:
+        """True if closing now would lose typed input; the window asks before closing."""
+        return False
+
+    def open_filtered(self, filters: dict[str, object]) -> None:
+        """Show the list behind a dashboard tile, e.g. ``{"due": "overdue"}``."""
+
 
 class PlannedScreen(Screen):
     """A navigation entry whose full screen comes with the desktop-application issue."""

@@ -1,0 +1,1 @@
+"""Lists for the emergency screens (registered with core.queries.lists.register)."""

@@ -1,0 +1,1 @@
+"""Lists for the inspections screens (registered with core.queries.lists.register)."""

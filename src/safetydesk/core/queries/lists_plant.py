@@ -1,0 +1,1 @@
+"""Lists for the plant screens (registered with core.queries.lists.register)."""

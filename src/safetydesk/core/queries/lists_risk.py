@@ -1,0 +1,1 @@
+"""Lists for the risk screens (registered with core.queries.lists.register)."""
