@@ -98,7 +98,7 @@ def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
             "purpose": "prequalification",
             "criteria": [],
         },
-        "compliance_checks": {"period": "2026H1", "duty_code": "d4_3"},
+        "compliance_checks": {"period": "2026H1", "duty_code": "sapa_4_3"},
         "attachment_links": None,  # needs an attachment; covered in attachment tests
         "settings": {"key": "company.name", "value": "동남정밀"},
     }

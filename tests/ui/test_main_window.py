@@ -41,8 +41,19 @@ def test_screenshot_command_writes_a_png_per_screen(ws_path: Path, tmp_path: Pat
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "safetydesk", "--workspace", str(ws_path), "--screenshot", str(tmp_path / "shots")],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        [
+            sys.executable,
+            "-m",
+            "safetydesk",
+            "--workspace",
+            str(ws_path),
+            "--screenshot",
+            str(tmp_path / "shots"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert out.returncode == 0, out.stderr
     shots = sorted((tmp_path / "shots").glob("*.png"))

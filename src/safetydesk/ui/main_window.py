@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from safetydesk import __version__
 from safetydesk.core.i18n import _
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.home import HomeScreen
 from safetydesk.ui.screens.planned import (
-    ActionsScreen,
     EmergencyScreen,
     IncidentsScreen,
     InspectionsScreen,
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
             self.screens.append(screen)
             self.stack.addWidget(screen)
             self.nav.addItem(_(screen_type.title_msgid))
+            screen.navigate.connect(self.navigate)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -60,7 +63,30 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        for keys, command in (
+            (QKeySequence.StandardKey.New, "new_record"),
+            (QKeySequence.StandardKey.Save, "save"),
+            (QKeySequence.StandardKey.Find, "focus_search"),
+        ):
+            QShortcut(QKeySequence(keys), self, functools.partial(self._command, command))
+        for index in range(min(9, len(self.screens))):
+            QShortcut(
+                QKeySequence(f"Ctrl+{index + 1}"), self, functools.partial(self.nav.setCurrentRow, index)
+            )
         self.nav.setCurrentRow(0)
+
+    def _command(self, name: str) -> None:
+        getattr(self.current_screen(), name)()
+
+    def current_screen(self) -> Screen:
+        return self.screens[self.stack.currentIndex()]
+
+    def navigate(self, key: str, filters: dict[str, object]) -> None:
+        for index, screen in enumerate(self.screens):
+            if screen.key == key:
+                self.nav.setCurrentRow(index)
+                screen.open_filtered(filters)
+                return
 
     def show_screen(self, index: int) -> None:
         if index < 0:
@@ -69,6 +95,20 @@ class MainWindow(QMainWindow):
         self.screens[index].refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [_(s.title_msgid) for s in self.screens if s.has_unsaved_changes()]
+        if unsaved:
+            answer = QMessageBox.question(
+                self,
+                "SafetyDesk",
+                _("Unsaved changes in: {screens}. Close anyway and lose them?").format(
+                    screens=", ".join(unsaved)
+                ),
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.ctx.tasks.wait(10000)
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""Dashboard operations: load the home-screen counts on the database lane."""
+"""Dashboard operations: load the home-screen data on the database lane."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from safetydesk.core.queries.dashboard import DashboardCounts, dashboard_counts
+from safetydesk.core.queries.home import HomeSummary, home_summary
 from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.tasks import TaskRunner
 
@@ -15,7 +16,7 @@ def load_dashboard(
     runner: TaskRunner,
     ws: Workspace,
     owner: QObject,
-    on_done: Callable[[DashboardCounts], None],
+    on_done: Callable[[tuple[DashboardCounts, HomeSummary]], None],
     on_error: Callable[[Exception], None] | None = None,
 ) -> None:
-    runner.run_db(lambda: dashboard_counts(ws), on_done, on_error, owner)
+    runner.run_db(lambda: (dashboard_counts(ws), home_summary(ws)), on_done, on_error, owner)

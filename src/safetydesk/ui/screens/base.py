@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from safetydesk.core.i18n import _
@@ -11,6 +12,8 @@ from safetydesk.ui.context import AppContext
 class Screen(QWidget):
     key = "screen"
     title_msgid = "Screen"
+    # Ask the main window to show another screen with filters (dashboard tiles use it).
+    navigate = Signal(str, dict)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()

@@ -1,25 +1,70 @@
-"""Home: what needs the safety officer today."""
+"""Home: what needs the safety officer today. Every tile opens the filtered list behind it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from safetydesk.core.i18n import N_, _
 from safetydesk.core.queries.dashboard import DashboardCounts
+from safetydesk.core.queries.home import HomeSummary
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations.dashboard import load_dashboard
 from safetydesk.ui.screens.base import Screen
 
-TILES: tuple[tuple[str, str], ...] = (
-    ("overdue_actions", N_("Overdue corrective actions")),
-    ("due_soon_actions", N_("Actions due within 7 days")),
-    ("open_actions", N_("Open corrective actions")),
-    ("statutory_overdue", N_("Statutory machine inspections overdue")),
-    ("statutory_due_60d", N_("Statutory inspections due within 60 days")),
-    ("inspections_30d", N_("Inspections in the last 30 days")),
-    ("near_misses_90d", N_("Near misses in the last 90 days")),
-    ("people", N_("People on the roster")),
+# (counter, caption, screen key, filters, alarm when > 0)
+TILES: tuple[tuple[str, str, str, dict[str, object], bool], ...] = (
+    ("overdue_actions", N_("Overdue corrective actions"), "actions", {"due": "overdue"}, True),
+    ("due_soon_actions", N_("Actions due within 7 days"), "actions", {"due": "due_soon"}, False),
+    ("open_actions", N_("Open corrective actions"), "actions", {"status": ("open", "in_progress")}, False),
+    (
+        "statutory_overdue",
+        N_("Statutory machine inspections overdue"),
+        "plant",
+        {"statutory": "overdue"},
+        True,
+    ),
+    (
+        "statutory_due_60d",
+        N_("Statutory inspections due within 60 days"),
+        "plant",
+        {"statutory": "due_60d"},
+        False,
+    ),
+    ("inspections_30d", N_("Inspections in the last 30 days"), "inspections", {"since_days": 30}, False),
+    ("near_misses_90d", N_("Near misses in the last 90 days"), "incidents", {"kind": "near_miss"}, False),
+    ("people", N_("People on the roster"), "people", {}, False),
 )
+LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+
+
+class Tile(QFrame):
+    clicked = Signal()
+
+    def __init__(self, key: str, caption: str) -> None:
+        super().__init__()
+        self.setObjectName(f"tile-{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box = QVBoxLayout(self)
+        self.value = QLabel("…")
+        self.value.setObjectName("tileValue")
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        box.addWidget(self.value)
+        box.addWidget(self.caption)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+
+    def keyPressEvent(self, event: object) -> None:
+        if getattr(event, "key", lambda: None)() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
 
 
 class HomeScreen(Screen):
@@ -31,29 +76,77 @@ class HomeScreen(Screen):
         self.site_label = QLabel("")
         self.layout_.addWidget(self.site_label)
         grid = QGridLayout()
+        self.tiles: dict[str, Tile] = {}
         self.values: dict[str, QLabel] = {}
-        for i, (key, label) in enumerate(TILES):
-            tile = QFrame()
-            tile.setObjectName(f"tile-{key}")
-            tile.setFrameShape(QFrame.Shape.StyledPanel)
-            box = QVBoxLayout(tile)
-            value = QLabel("…")
-            value.setObjectName("tileValue")
-            caption = QLabel(_(label))
-            caption.setWordWrap(True)
-            box.addWidget(value)
-            box.addWidget(caption)
-            self.values[key] = value
+        for i, (key, caption, screen, filters, _alarm) in enumerate(TILES):
+            tile = Tile(key, _(caption))
+            tile.clicked.connect(lambda s=screen, f=filters: self.navigate.emit(s, dict(f)))
+            self.tiles[key] = tile
+            self.values[key] = tile.value
             grid.addWidget(tile, i // 4, i % 4)
         self.layout_.addLayout(grid)
-        self.layout_.addStretch(1)
+        row = QHBoxLayout()
+        self.duty_box = QGroupBox(_("SAPA duties this half-year"))
+        self.duty_list = QVBoxLayout(self.duty_box)
+        self.area_box = QGroupBox(_("Riskiest areas"))
+        self.area_list = QVBoxLayout(self.area_box)
+        self.near_box = QGroupBox(_("Recent near misses"))
+        self.near_list = QVBoxLayout(self.near_box)
+        for box in (self.duty_box, self.area_box, self.near_box):
+            row.addWidget(box, 1)
+        self.layout_.addLayout(row, 1)
         self.counts: DashboardCounts | None = None
+        self.summary: HomeSummary | None = None
 
     def refresh(self) -> None:
         load_dashboard(self.ctx.tasks, self.ctx.workspace, self, self._show)
 
-    def _show(self, counts: DashboardCounts) -> None:
-        self.counts = counts
+    @staticmethod
+    def _fill(layout: QVBoxLayout, widgets: list[QWidget]) -> None:
+        while layout.count():
+            item = layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def _show(self, result: tuple[DashboardCounts, HomeSummary]) -> None:
+        counts, summary = result
+        self.counts, self.summary = counts, summary
         self.site_label.setText(counts.site_name)
-        for key, label in self.values.items():
-            label.setText(f"{getattr(counts, key):,}")
+        for key, _caption, _screen, _filters, alarm in TILES:
+            value = int(getattr(counts, key))
+            label = self.values[key]
+            label.setText(f"{value:,}")
+            label.setStyleSheet("color: #c62828;" if alarm and value else "")
+        self.duty_box.setTitle(_("SAPA duties this half-year") + f" ({summary.period})")
+        duties: list[QWidget] = []
+        for duty in summary.duties:
+            text = QLabel(
+                f"<span style='color:{LIGHT_COLOURS[duty.light]}; font-size:15pt'>●</span> "
+                f"{_(duty.title)} <span style='color:#666'>({duty.evidence})</span>"
+            )
+            text.setObjectName(f"duty-{duty.code}")
+            duties.append(text)
+        self._fill(self.duty_list, duties)
+        areas: list[QWidget] = []
+        for rank, area in enumerate(summary.areas, start=1):
+            reasons = ", ".join(_(msg).format(n=n) for msg, n in area.reasons) or _("no warning signs")
+            text = QLabel(
+                f"<b>{rank}. {area.name}</b> — {area.score:.0f}<br><span style='color:#555'>{reasons}</span>"
+            )
+            text.setWordWrap(True)
+            areas.append(text)
+        self._fill(self.area_list, areas)
+        near: list[QWidget] = []
+        for item in summary.near_misses:
+            text = QLabel(
+                f"{item.occurred_at[:10]} · {item.area}<br><span style='color:#333'>{item.title}</span>"
+            )
+            text.setWordWrap(True)
+            near.append(text)
+        if not near:
+            near.append(QLabel(_("No near misses recorded yet.")))
+        self._fill(self.near_list, near)

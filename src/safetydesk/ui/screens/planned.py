@@ -18,12 +18,6 @@ class InspectionsScreen(PlannedScreen):
     description_msgid = N_("Checklists, pre-work checks, permits and TBM minutes.")
 
 
-class ActionsScreen(PlannedScreen):
-    key = "actions"
-    title_msgid = N_("Corrective actions")
-    description_msgid = N_("Findings and corrective actions with owners, due dates and evidence.")
-
-
 class RiskScreen(PlannedScreen):
     key = "risk"
     title_msgid = N_("Risk assessments")
