@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -58,20 +60,35 @@ def run_app(workspace: Path, screenshot_dir: Path | None = None) -> int:
     app = make_application()
     try:
         ws = open_workspace(workspace)
-        from safetydesk.core.services.forms import install_shipped_templates
-
-        install_shipped_templates(ws)
     except UserError as exc:
         QMessageBox.critical(None, "SafetyDesk", exc.text())
         return 2
     window = build_window(ws)
+    # New template versions shipped with an update are added after the first paint.
+    window.ctx.tasks.run_db(lambda: _install_templates(ws), lambda _changes: None)
     if screenshot_dir is not None:
         return _screenshots(app, window, screenshot_dir)
     window.show()
+    if os.environ.get("SAFETYDESK_STARTUP_PROBE"):
+        QTimer.singleShot(0, lambda: _report_startup(app))
     try:
         return app.exec()
     finally:
         ws.close()
+
+
+def _install_templates(ws: Workspace) -> object:
+    from safetydesk.core.services.forms import install_shipped_templates
+
+    return install_shipped_templates(ws)
+
+
+def _report_startup(app: QApplication) -> None:
+    """Print the time from process start to the first turn of the event loop after show(), then quit."""
+    from safetydesk import STARTED
+
+    print(f"startup_ms={(time.perf_counter() - STARTED) * 1000:.0f}", flush=True)
+    app.quit()
 
 
 def _screenshots(app: QApplication, window: MainWindow, out: Path) -> int:

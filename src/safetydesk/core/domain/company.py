@@ -15,18 +15,6 @@ _KSIC = re.compile(r"^[A-Ua-u]?\d{2,5}$")
 
 APPROVAL_DEFAULT = ("담당", "검토", "승인")
 APPROVAL_MAX_BOXES = 4
-HAZARD_TAGS = (
-    "press",
-    "crane",
-    "forklift",
-    "confined_space",
-    "hot_work",
-    "chemicals",
-    "machining",
-    "painting",
-    "electrical",
-    "work_at_height",
-)
 
 
 def normalise_business_reg_no(text: str) -> str | None:

@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, cast, func
 
-from safetydesk.core.db.tables import areas, corrective_actions, findings
+from safetydesk.core.db.tables import (
+    areas,
+    corrective_actions,
+    findings,
+    form_answers,
+    form_records,
+    form_templates,
+)
 from safetydesk.core.i18n import N_
 from safetydesk.core.queries.lists import ListColumn, ListDef, register
 
@@ -65,5 +72,34 @@ CORRECTIVE_ACTIONS = register(
         },
         search=(corrective_actions.c.title, corrective_actions.c.owner_name, areas.c.name),
         default_sort=("due_on", False),
+    )
+)
+
+
+CHECKLIST_ANSWERS = register(
+    ListDef(
+        name="checklist_answers",
+        source=form_answers.join(form_records, form_records.c.id == form_answers.c.record_id)
+        .join(form_templates, form_templates.c.id == form_records.c.template_id)
+        .outerjoin(areas, areas.c.id == form_records.c.area_id),
+        id_expr=form_answers.c.record_id,
+        columns=(
+            ListColumn("performed_on", N_("Date"), form_records.c.performed_on, "date", 90),
+            ListColumn("area", N_("Area"), areas.c.name, "text", 120),
+            ListColumn("template", N_("Form"), form_templates.c.title_ko, "text", 220),
+            ListColumn("question", N_("Item"), form_answers.c.question_key, "text", 200),
+            ListColumn("result", N_("Result"), form_answers.c.result, "status", 70),
+            ListColumn("value", N_("Value"), form_answers.c.value_num, "number", 70),
+            ListColumn("note", N_("Note"), form_answers.c.note, "text", 240),
+        ),
+        base_where=(form_records.c.deleted_at.is_(None),),
+        filters={
+            "result": lambda v: form_answers.c.result == v,
+            "area_id": lambda v: form_records.c.area_id == v,
+            "template_code": lambda v: form_templates.c.code == v,
+            "since": lambda v: form_records.c.performed_on >= v,
+        },
+        search=(form_answers.c.note, form_answers.c.question_key),
+        default_sort=("performed_on", True),
     )
 )

@@ -24,7 +24,8 @@ PAGE_SIZE = 200
 
 
 class PagedTableModel(QAbstractTableModel):
-    loaded = Signal(int)  # total rows after a (re)load
+    loaded = Signal(int)  # total rows after a (re)load, once counted
+    first_page_shown = Signal()
 
     def __init__(self, runner: TaskRunner, ws: Workspace, list_name: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -50,26 +51,38 @@ class PagedTableModel(QAbstractTableModel):
         self.set_query(replace(self.query, search=text))
 
     def reload(self) -> None:
+        """First page first (what the user sees), then the full count (which can take longer)."""
         self.generation += 1
         gen = self.generation
         query = self.query
         ws = self.ws
+        self.runner.run_db(
+            lambda: page(ws, query, 0, PAGE_SIZE), lambda first: self._reset(gen, first), owner=self
+        )
 
-        def work() -> tuple[int, Page]:
-            return count(ws, query), page(ws, query, 0, PAGE_SIZE)
-
-        self.runner.run_db(work, lambda result: self._reset(gen, result), owner=self)
-
-    def _reset(self, gen: int, result: tuple[int, Page]) -> None:
+    def _reset(self, gen: int, first: Page) -> None:
         if gen != self.generation:
             return
-        total, first = result
         self.beginResetModel()
-        self.total = total
+        self.total = len(first.rows)
         self.pages = {0: first}
         self.pending = set()
         self.endResetModel()
-        self.loaded.emit(total)
+        self.first_page_shown.emit()
+        if len(first.rows) < PAGE_SIZE:
+            self.loaded.emit(self.total)
+            return
+        query, ws = self.query, self.ws
+        self.runner.run_db(lambda: count(ws, query), lambda total: self._grow(gen, total), owner=self)
+
+    def _grow(self, gen: int, total: int) -> None:
+        if gen != self.generation:
+            return
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        self.loaded.emit(self.total)
 
     def _request(self, page_no: int) -> None:
         if page_no in self.pending or page_no in self.pages:

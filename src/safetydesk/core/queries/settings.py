@@ -1,0 +1,98 @@
+"""Workspace settings (company details, approval block, language, backup choice) as one value.
+
+Settings are rows of the ``settings`` table (key → JSON value) so that they travel with the
+workspace, are audited and sync like any record; reports read the company header from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from safetydesk.core.db.tables import settings
+from safetydesk.core.domain.company import approval_titles
+from safetydesk.core.workspace.workspace import Workspace
+
+COMPANY_NAME = "company.name"
+COMPANY_NAME_EN = "company.name_en"
+COMPANY_ADDRESS = "company.address"
+COMPANY_BRN = "company.business_reg_no"
+COMPANY_REPRESENTATIVE = "company.representative"
+COMPANY_LOGO = "company.logo"
+COMPANY_SEAL = "company.seal"
+COMPANY_SIGNATURE = "company.signature"
+APPROVAL_TITLES = "approval.titles"
+UI_LANGUAGE = "ui.language"
+BACKUP_SCHEDULE = "backup.schedule"
+BACKUP_FOLDER = "backup.folder"
+
+TEXT_KEYS = (COMPANY_NAME, COMPANY_NAME_EN, COMPANY_ADDRESS, COMPANY_BRN, COMPANY_REPRESENTATIVE)
+IMAGE_KEYS = (COMPANY_LOGO, COMPANY_SEAL, COMPANY_SIGNATURE)
+IMAGE_ROLES = {COMPANY_LOGO: "logo", COMPANY_SEAL: "seal", COMPANY_SIGNATURE: "signature"}
+BACKUP_SCHEDULES = ("off", "daily", "weekly")
+KNOWN_KEYS = frozenset(
+    (*TEXT_KEYS, *IMAGE_KEYS, APPROVAL_TITLES, UI_LANGUAGE, BACKUP_SCHEDULE, BACKUP_FOLDER)
+)
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    sha256: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CompanySettings:
+    name: str
+    name_en: str
+    address: str
+    business_reg_no: str
+    representative: str
+    logo: StoredImage | None
+    seal: StoredImage | None
+    signature: StoredImage | None
+    approval_titles: tuple[str, ...]
+    language: str
+    backup_schedule: str
+    backup_folder: str  # empty = the workspace's own backups folder
+
+
+def raw_settings(ws: Workspace) -> dict[str, Any]:
+    with ws.reader() as conn:
+        rows = conn.execute(
+            select(settings.c.key, settings.c.value).where(settings.c.deleted_at.is_(None))
+        ).all()
+    return {str(r.key): r.value for r in rows}
+
+
+def _image(value: Any) -> StoredImage | None:
+    if isinstance(value, dict) and isinstance(value.get("sha256"), str):
+        return StoredImage(value["sha256"], str(value.get("name") or ""))
+    return None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def load_settings(ws: Workspace) -> CompanySettings:
+    raw = raw_settings(ws)
+    titles = raw.get(APPROVAL_TITLES)
+    schedule = _str(raw.get(BACKUP_SCHEDULE))
+    language = _str(raw.get(UI_LANGUAGE))
+    return CompanySettings(
+        name=_str(raw.get(COMPANY_NAME)),
+        name_en=_str(raw.get(COMPANY_NAME_EN)),
+        address=_str(raw.get(COMPANY_ADDRESS)),
+        business_reg_no=_str(raw.get(COMPANY_BRN)),
+        representative=_str(raw.get(COMPANY_REPRESENTATIVE)),
+        logo=_image(raw.get(COMPANY_LOGO)),
+        seal=_image(raw.get(COMPANY_SEAL)),
+        signature=_image(raw.get(COMPANY_SIGNATURE)),
+        approval_titles=approval_titles([str(t) for t in titles] if isinstance(titles, list) else None),
+        language=language if language in ("ko", "en") else "ko",
+        backup_schedule=schedule if schedule in BACKUP_SCHEDULES else "off",
+        backup_folder=_str(raw.get(BACKUP_FOLDER)),
+    )
