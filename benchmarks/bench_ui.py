@@ -26,8 +26,14 @@ def cold_start(workspace: Path, runs: int = 3) -> list[float]:
     env = {**os.environ, "SAFETYDESK_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen"}
     times = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-m", "safetydesk", "--workspace", str(workspace)], env=env,
-                             capture_output=True, text=True, timeout=120, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "safetydesk", "--workspace", str(workspace)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         line = next(x for x in out.stdout.splitlines() if x.startswith("startup_ms="))
         times.append(float(line.split("=")[1]))
     return times
@@ -73,19 +79,25 @@ def main() -> None:
     for name in ("checklist_answers", "corrective_actions"):
         model = PagedTableModel(runner, ws, name)
         shown: list[float] = []
+        counted: list[int] = []
         model.first_page_shown.connect(lambda s=shown: s.append(time.perf_counter()))
+        model.loaded.connect(counted.append)
         started = time.perf_counter()
         model.reload()
         wait(app, lambda s=shown: bool(s))
         first = (shown[-1] - started) * 1000
-        counted: list[int] = []
-        model.loaded.connect(counted.append)
         wait(app, lambda c=counted: bool(c))
-        print(f"{name}: first page {first:.0f} ms; {counted[0]:,} rows counted after "
-              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        print(
+            f"{name}: first page {first:.0f} ms; {counted[0]:,} rows counted after "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        )
         for label, query in (
-            ("filter result=fail", ListQuery(name, filters={"result": "fail"}) if name == "checklist_answers"
-             else ListQuery(name, filters={"status": "open"})),
+            (
+                "filter result=fail",
+                ListQuery(name, filters={"result": "fail"})
+                if name == "checklist_answers"
+                else ListQuery(name, filters={"status": "open"}),
+            ),
             ("sort by area", ListQuery(name, sort_key="area")),
         ):
             shown.clear()

@@ -56,7 +56,7 @@ def is_holiday(day: date) -> bool:
     if lunar and any(abs((day - d).days) <= 1 for d in lunar):
         return True
     # summer shutdown of the shipbuilding supply chain: the working days around 1 August
-    return day.month == 8 and 1 <= day.day <= 5 or day.month == 7 and day.day >= 29
+    return (day.month == 8 and 1 <= day.day <= 5) or (day.month == 7 and day.day >= 29)
 
 
 def is_working_day(day: date) -> bool:
@@ -234,7 +234,11 @@ class Demo:
         return self.one("worker_rep")
 
     def supervisor(self, team: str) -> Person:
-        return next(p for p in self.people if p.team == team and p.kind == "supervisor" and "night_shift_lead" not in p.roles)
+        return next(
+            p
+            for p in self.people
+            if p.team == team and p.kind == "supervisor" and "night_shift_lead" not in p.roles
+        )
 
     def night_lead(self, team: str) -> Person:
         return next(p for p in self.people if p.team == team and "night_shift_lead" in p.roles)
@@ -418,7 +422,16 @@ class Demo:
         rng = self.rng("actions")
         due = due_on or found_on + timedelta(days=SEVERITY_DUE_DAYS.get(severity, 30))
         plan = ActionPlan(
-            action_id, finding_id, found_on, due, severity, owner, area, title, source, set_due=due_on is not None
+            action_id,
+            finding_id,
+            found_on,
+            due,
+            severity,
+            owner,
+            area,
+            title,
+            source,
+            set_due=due_on is not None,
         )
         last = self.today - timedelta(days=1)
         span = max(1, (due - found_on).days)

@@ -49,7 +49,13 @@ def _site(demo: Demo, tx: Tx) -> None:
     demo.site_id = tx.insert("sites", {**SITE, "floor_plan_sha256": sha}, summary="demo site")
     tx.insert(
         "attachment_links",
-        {"sha256": sha, "entity": "sites", "record_id": demo.site_id, "role": "floor_plan", "caption": "공장 배치도"},
+        {
+            "sha256": sha,
+            "entity": "sites",
+            "record_id": demo.site_id,
+            "role": "floor_plan",
+            "caption": "공장 배치도",
+        },
     )
     settings: dict[str, object] = {
         "default_site_id": demo.site_id,
@@ -133,7 +139,13 @@ def _people_plan(demo: Demo) -> None:
         return today - timedelta(days=rng.randint(min_days, max_days))
 
     def korean(
-        kind: str, job_type: str, title: str, team: str | None, roles: tuple[str, ...], hired_on: date, female: bool = False
+        kind: str,
+        job_type: str,
+        title: str,
+        team: str | None,
+        roles: tuple[str, ...],
+        hired_on: date,
+        female: bool = False,
     ) -> Person:
         name, _en = names.korean(female=female)
         person = Person("", name, kind, job_type, title, team, roles, hired_on)
@@ -161,7 +173,14 @@ def _people_plan(demo: Demo) -> None:
     foreign = list(FOREIGN_WORKERS)
     rng.shuffle(foreign)
     for team in TEAMS:
-        korean("supervisor", "supervisor", team.supervisor_title, team.code, ("supervisor", "fire_warden"), hire(2500, 6000))
+        korean(
+            "supervisor",
+            "supervisor",
+            team.supervisor_title,
+            team.code,
+            ("supervisor", "fire_warden"),
+            hire(2500, 6000),
+        )
         slots = team.size
         if team.night_shift:
             korean(
@@ -221,7 +240,14 @@ def _people_plan(demo: Demo) -> None:
                 )
             )
         else:
-            person = korean("worker", "production", "생산직 (퇴사)", team, (), left - timedelta(days=rng.randint(200, 3000)))
+            person = korean(
+                "worker",
+                "production",
+                "생산직 (퇴사)",
+                team,
+                (),
+                left - timedelta(days=rng.randint(200, 3000)),
+            )
             person.left_on = left
 
 
@@ -231,7 +257,11 @@ def _team_roles(team: str, index: int) -> tuple[str, ...]:
         "welding": (("welder", "crane_operator"), ("welder", "fire_warden"), ("welder",), ("welder",)),
         "machining": (("crane_operator",),),
         "paint": (("fire_warden",),),
-        "assembly": (("forklift_driver", "crane_operator"), ("forklift_driver",), ("forklift_driver", "crane_operator")),
+        "assembly": (
+            ("forklift_driver", "crane_operator"),
+            ("forklift_driver",),
+            ("forklift_driver", "crane_operator"),
+        ),
         "maintenance": (("confined_space_attendant", "crane_operator"), ("confined_space_attendant",)),
     }
     options = roles.get(team, ())

@@ -79,7 +79,9 @@ DRILLS = register(
             ListColumn("status", N_("Status"), drills.c.status, "status", 70),
             ListColumn("performed_at", N_("Carried out"), _local(drills.c.performed_at), "datetime", 120),
             ListColumn("seconds_to_alarm", N_("To alarm (s)"), drills.c.seconds_to_alarm, "number", 80),
-            ListColumn("seconds_to_evacuate", N_("To evacuate (s)"), drills.c.seconds_to_evacuate, "number", 90),
+            ListColumn(
+                "seconds_to_evacuate", N_("To evacuate (s)"), drills.c.seconds_to_evacuate, "number", 90
+            ),
             ListColumn("headcount_actual", N_("Counted"), drills.c.headcount_actual, "number", 60),
             ListColumn("headcount_expected", N_("Expected"), drills.c.headcount_expected, "number", 60),
             ListColumn("actions", N_("Actions"), _drill_actions, "number", 60),
@@ -119,7 +121,11 @@ INCIDENTS = register(
             ListColumn("days_lost", N_("Days lost"), incidents.c.days_lost, "number", 60),
             ListColumn("actions", N_("Actions"), _incident_actions, "number", 60),
             ListColumn(
-                "state", N_("Status"), case((_incident_open, literal("open")), else_=literal("closed")), "status", 70
+                "state",
+                N_("Status"),
+                case((_incident_open, literal("open")), else_=literal("closed")),
+                "status",
+                70,
             ),
         ),
         base_where=(incidents.c.deleted_at.is_(None),),
@@ -199,16 +205,22 @@ PEOPLE = register(
             "active": _active,
             "kind": _one_or_many(people.c.kind),
             "job_type": _one_or_many(people.c.job_type),
-            "contractor": lambda v: people.c.contractor_id.is_not(None) if v else people.c.contractor_id.is_(None),
+            "contractor": lambda v: (
+                people.c.contractor_id.is_not(None) if v else people.c.contractor_id.is_(None)
+            ),
         },
-        search=(people.c.name, people.c.name_en, people.c.department, people.c.employee_no, contractors.c.name),
+        search=(
+            people.c.name,
+            people.c.name_en,
+            people.c.department,
+            people.c.employee_no,
+            contractors.c.name,
+        ),
         default_sort=("name", False),
     )
 )
 
-_attendees = (
-    select(func.count()).where(training_attendance.c.training_id == trainings.c.id).scalar_subquery()
-)
+_attendees = select(func.count()).where(training_attendance.c.training_id == trainings.c.id).scalar_subquery()
 
 TRAININGS = register(
     ListDef(

@@ -127,7 +127,11 @@ HEADCOUNTS = register(
             ListColumn("effective_from", N_("From"), site_headcounts.c.effective_from, "date", 100),
             ListColumn("regular_workers", N_("Employees"), site_headcounts.c.regular_workers, "number", 90),
             ListColumn(
-                "contractor_workers", N_("Contractor workers"), site_headcounts.c.contractor_workers, "number", 120
+                "contractor_workers",
+                N_("Contractor workers"),
+                site_headcounts.c.contractor_workers,
+                "number",
+                120,
             ),
             ListColumn(
                 "total",

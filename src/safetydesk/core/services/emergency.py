@@ -116,7 +116,9 @@ def approve_manual(
         if empty:
             raise ValidationError(
                 N_("The manual lacks parts SAPA Decree Art. 4-8 requires: {parts}."),
-                N_("Write what to do in each part (가 stop work and evacuate, 나 rescue, 다 prevent further damage)."),
+                N_(
+                    "Write what to do in each part (가 stop work and evacuate, 나 rescue, 다 prevent further damage)."
+                ),
                 parts=", ".join({"ga": "가", "na": "나", "da": "다"}[k] for k in empty),
             )
         tx.update(
@@ -140,7 +142,9 @@ def next_version_label(label: str) -> str:
 def revise_manual(ws: Workspace, manual_id: str, *, reason: str, actor: str | None = None) -> Created:
     """A new draft version of an approved manual, pointing at it; the approved one stays as evidence."""
     if _text(reason) is None:
-        raise ValidationError(N_("Say why the manual is being revised."), N_("For example: new line, drill findings."))
+        raise ValidationError(
+            N_("Say why the manual is being revised."), N_("For example: new line, drill findings.")
+        )
     with transaction(ws, actor) as tx:
         original = tx.get("emergency_manuals", manual_id)
         if not original.get("locked_at"):
@@ -207,7 +211,9 @@ def _drill_template_id(tx: Tx) -> str | None:
     return str(value) if value else None
 
 
-def _answers(drill: Mapping[str, Any], result: DrillResult, present: Sequence[RollCallEntry]) -> list[dict[str, Any]]:
+def _answers(
+    drill: Mapping[str, Any], result: DrillResult, present: Sequence[RollCallEntry]
+) -> list[dict[str, Any]]:
     """Pre-filled drill-record answers; the sign-off questions are left to the person."""
     local = result.started_at.astimezone()
     rows: list[dict[str, Any]] = [
@@ -246,7 +252,12 @@ def finish_drill(ws: Workspace, drill_id: str, result: DrillResult, *, actor: st
     """Record the run: timings, headcount, observations; status done; a draft drill-record form."""
     if result.started_at.tzinfo is None:
         raise ValueError("started_at must be timezone-aware")
-    counts = (result.seconds_to_alarm, result.seconds_to_evacuate, result.headcount_expected, result.headcount_actual)
+    counts = (
+        result.seconds_to_alarm,
+        result.seconds_to_evacuate,
+        result.headcount_expected,
+        result.headcount_actual,
+    )
     if any(v is not None and v < 0 for v in counts):
         raise ValidationError(N_("Times and people counts cannot be negative."), N_("Enter 0 or more."))
     with transaction(ws, actor) as tx:
@@ -289,7 +300,9 @@ def finish_drill(ws: Workspace, drill_id: str, result: DrillResult, *, actor: st
         return tx.finish()
 
 
-def add_drill_action(ws: Workspace, drill_id: str, action: ActionInput, *, actor: str | None = None) -> Created:
+def add_drill_action(
+    ws: Workspace, drill_id: str, action: ActionInput, *, actor: str | None = None
+) -> Created:
     """A corrective action from a drill observation (feeds the SAPA 4-8 half-yearly check)."""
     with transaction(ws, actor) as tx:
         drill = tx.get("drills", drill_id)

@@ -88,9 +88,7 @@ def person_values(data: PersonInput) -> dict[str, Any]:
     if data.kind not in PERSON_KINDS or data.job_type not in JOB_TYPES:
         raise ValueError(f"unknown kind or job type: {data.kind!r}, {data.job_type!r}")
     if data.hired_on and data.left_on and data.left_on < data.hired_on:
-        raise ValidationError(
-            N_("The leaving date is before the hiring date."), N_("Check both dates.")
-        )
+        raise ValidationError(N_("The leaving date is before the hiring date."), N_("Check both dates."))
     return {
         "name": name,
         "name_en": _text(data.name_en),
@@ -109,7 +107,9 @@ def person_values(data: PersonInput) -> dict[str, Any]:
     }
 
 
-def save_person(ws: Workspace, person_id: str | None, data: PersonInput, *, actor: str | None = None) -> Created:
+def save_person(
+    ws: Workspace, person_id: str | None, data: PersonInput, *, actor: str | None = None
+) -> Created:
     values = person_values(data)
     with transaction(ws, actor) as tx:
         if person_id is None:
@@ -129,7 +129,9 @@ def save_person(ws: Workspace, person_id: str | None, data: PersonInput, *, acto
 def _training_values(data: TrainingInput) -> dict[str, Any]:
     title = _text(data.title)
     if title is None:
-        raise ValidationError(N_("Enter the title of the training."), N_("For example: 2026 H1 periodic education."))
+        raise ValidationError(
+            N_("Enter the title of the training."), N_("For example: 2026 H1 periodic education.")
+        )
     if data.course not in COURSES or data.method not in METHODS:
         raise ValueError(f"unknown course or method: {data.course!r}, {data.method!r}")
     if not 0 < data.hours <= 24:
@@ -194,7 +196,8 @@ def complete_training(
         ).scalar_one()
         if not count:
             raise ValidationError(
-                N_("Nobody is on the attendance list."), N_("Tick the people who attended, save, then complete.")
+                N_("Nobody is on the attendance list."),
+                N_("Tick the people who attended, save, then complete."),
             )
         complete_in(tx, "trainings", training_id, on or date.fromisoformat(str(row["held_on"])))
         return tx.finish()

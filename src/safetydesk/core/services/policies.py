@@ -26,7 +26,9 @@ def _check_policy(values: PolicyInput) -> None:
     if not values.title.strip():
         raise ValidationError(N_("Enter the title of the policy."), N_("For example 안전보건 경영방침."))
     if not values.version_label.strip():
-        raise ValidationError(N_("Enter a version label, e.g. 1.0."), N_("Each approved version keeps its label."))
+        raise ValidationError(
+            N_("Enter a version label, e.g. 1.0."), N_("Each approved version keeps its label.")
+        )
 
 
 def save_policy(

@@ -99,7 +99,9 @@ def _check_header(header: AssessmentHeader) -> None:
         )
     if header.assessment_type not in ASSESSMENT_TYPES:
         raise ValidationError(
-            N_("Unknown assessment type {value}."), N_("Choose one from the list."), value=header.assessment_type
+            N_("Unknown assessment type {value}."),
+            N_("Choose one from the list."),
+            value=header.assessment_type,
         )
     unknown = [m for m in header.discovery_methods if m not in DISCOVERY_METHODS]
     if unknown:
@@ -292,7 +294,16 @@ def complete_assessment(
 
 
 _NOT_COPIED = frozenset(
-    {"id", "created_at", "updated_at", "created_by", "deleted_at", "locked_at", "completed_at", "retention_until"}
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "deleted_at",
+        "locked_at",
+        "completed_at",
+        "retention_until",
+    }
 )
 
 
@@ -319,7 +330,9 @@ def revise_assessment(ws: Workspace, assessment_id: str, *, reason: str, actor: 
         )
         new = tx.insert(ENTITY, copy, summary=f"revision of {assessment_id}: {reason.strip()}")
         for item in live_items(tx.conn, assessment_id):
-            tx.insert(ITEMS, {**{k: v for k, v in item.items() if k not in _NOT_COPIED}, "assessment_id": new})
+            tx.insert(
+                ITEMS, {**{k: v for k, v in item.items() if k not in _NOT_COPIED}, "assessment_id": new}
+            )
         changes = tx.finish()
     return Created(new, changes)
 

@@ -83,11 +83,25 @@ class Workspace:
                 yield conn
 
     def close(self) -> None:
+        if not self.read_only:
+            self.optimize()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
             (self.path / f"{LOCK_NAME}.json").unlink(missing_ok=True)
             self._lock = None
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (SQLite's advice: ``PRAGMA optimize`` before closing).
+
+        Without them SQLite scans a million checklist answers to show the newest 200.
+        """
+        try:
+            with self.writer() as conn:
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled: milliseconds, not seconds
+                conn.exec_driver_sql("ANALYZE")
+        except Exception:  # statistics are an optimisation; never let them block closing
+            pass
 
     def __enter__(self) -> Workspace:
         return self

@@ -108,7 +108,9 @@ def revise_manual(
     _run(ctx, owner, lambda: svc.revise_manual(ws, manual_id, reason=reason).id, on_done, on_error)
 
 
-def load_drill(ctx: AppContext, owner: QObject, drill_id: str, on_done: Done, on_error: Failed = None) -> None:
+def load_drill(
+    ctx: AppContext, owner: QObject, drill_id: str, on_done: Done, on_error: Failed = None
+) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: q.get_drill(ws, drill_id), on_done, on_error)
 
@@ -119,21 +121,36 @@ def load_drill_due(ctx: AppContext, owner: QObject, on_done: Done, on_error: Fai
 
 
 def plan_drill(
-    ctx: AppContext, owner: QObject, drill_id: str | None, plan: DrillPlan, on_done: Done, on_error: Failed = None
+    ctx: AppContext,
+    owner: QObject,
+    drill_id: str | None,
+    plan: DrillPlan,
+    on_done: Done,
+    on_error: Failed = None,
 ) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: svc.plan_drill(ws, drill_id, plan).id, on_done, on_error)
 
 
 def finish_drill(
-    ctx: AppContext, owner: QObject, drill_id: str, result: DrillResult, on_done: Done, on_error: Failed = None
+    ctx: AppContext,
+    owner: QObject,
+    drill_id: str,
+    result: DrillResult,
+    on_done: Done,
+    on_error: Failed = None,
 ) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: svc.finish_drill(ws, drill_id, result), on_done, on_error)
 
 
 def add_drill_action(
-    ctx: AppContext, owner: QObject, drill_id: str, action: ActionInput, on_done: Done, on_error: Failed = None
+    ctx: AppContext,
+    owner: QObject,
+    drill_id: str,
+    action: ActionInput,
+    on_done: Done,
+    on_error: Failed = None,
 ) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: svc.add_drill_action(ws, drill_id, action).id, on_done, on_error)

@@ -88,7 +88,12 @@ def attach_photo(
 
 
 def add_incident_action(
-    ctx: AppContext, owner: QObject, incident_id: str, action: ActionInput, on_done: Done, on_error: Failed = None
+    ctx: AppContext,
+    owner: QObject,
+    incident_id: str,
+    action: ActionInput,
+    on_done: Done,
+    on_error: Failed = None,
 ) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: svc.add_incident_action(ws, incident_id, action).id, on_done, on_error)

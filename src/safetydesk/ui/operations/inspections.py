@@ -75,13 +75,19 @@ def plan_completion(
 
 
 def load_areas(
-    ctx: AppContext, owner: QObject, on_done: Callable[[tuple[AreaOption, ...]], None], on_error: Failed | None = None
+    ctx: AppContext,
+    owner: QObject,
+    on_done: Callable[[tuple[AreaOption, ...]], None],
+    on_error: Failed | None = None,
 ) -> None:
     ctx.tasks.run_db(lambda: area_options(ctx.workspace), on_done, on_error, owner)
 
 
 def load_people(
-    ctx: AppContext, owner: QObject, on_done: Callable[[tuple[str, ...]], None], on_error: Failed | None = None
+    ctx: AppContext,
+    owner: QObject,
+    on_done: Callable[[tuple[str, ...]], None],
+    on_error: Failed | None = None,
 ) -> None:
     ctx.tasks.run_db(lambda: people_names(ctx.workspace), on_done, on_error, owner)
 
@@ -186,7 +192,10 @@ def save_draft(
 ) -> None:
     answers, gas_rows, head = dict(answers), None if gas is None else list(gas), header
     ctx.tasks.run_db(
-        lambda: service.save_draft(ctx.workspace, record_id, answers, gas_rows, head), on_done, on_error, owner
+        lambda: service.save_draft(ctx.workspace, record_id, answers, gas_rows, head),
+        on_done,
+        on_error,
+        owner,
     )
 
 
@@ -220,7 +229,9 @@ def revise(
     on_done: Callable[[Created], None],
     on_error: Failed,
 ) -> None:
-    ctx.tasks.run_db(lambda: service.revise_record(ctx.workspace, record_id, reason), on_done, on_error, owner)
+    ctx.tasks.run_db(
+        lambda: service.revise_record(ctx.workspace, record_id, reason), on_done, on_error, owner
+    )
 
 
 def attach_photo(

@@ -48,13 +48,20 @@ def load_contractors(ctx: AppContext, owner: QObject, on_done: Done, on_error: F
     _run(ctx, owner, lambda: q.contractor_choices(ws), on_done, on_error)
 
 
-def load_person(ctx: AppContext, owner: QObject, person_id: str, on_done: Done, on_error: Failed = None) -> None:
+def load_person(
+    ctx: AppContext, owner: QObject, person_id: str, on_done: Done, on_error: Failed = None
+) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: q.get_person(ws, person_id), on_done, on_error)
 
 
 def save_person(
-    ctx: AppContext, owner: QObject, person_id: str | None, data: PersonInput, on_done: Done, on_error: Failed = None
+    ctx: AppContext,
+    owner: QObject,
+    person_id: str | None,
+    data: PersonInput,
+    on_done: Done,
+    on_error: Failed = None,
 ) -> None:
     ws = ctx.workspace
     _run(ctx, owner, lambda: svc.save_person(ws, person_id, data).id, on_done, on_error)

@@ -52,7 +52,9 @@ class FloorPlan:
     decoded: DecodedImage
 
 
-def decode_image(data: bytes | None = None, path: Path | None = None, max_side: int = MAX_DISPLAY_SIDE) -> DecodedImage:
+def decode_image(
+    data: bytes | None = None, path: Path | None = None, max_side: int = MAX_DISPLAY_SIDE
+) -> DecodedImage:
     """Decode image bytes or a file, reduced to ``max_side`` if larger; EXIF rotation is applied.
 
     Reduction happens while reading (JPEG decodes at a fraction of the cost), so a large scan

@@ -328,7 +328,9 @@ class ActionDialog(QDialog):
         form.addRow(_("Due"), self.due_edit)
         form.addRow(_("Owner"), self.owner_edit)
         form.addRow(_("Control"), self.hierarchy_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -164,7 +164,9 @@ class GasTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             gas = self.gas_columns[column - FIXED]
-            return _("Acceptable: {limits}").format(limits=limits_text(gas.min, gas.max, gas.max_exclusive, gas.unit))
+            return _("Acceptable: {limits}").format(
+                limits=limits_text(gas.min, gas.max, gas.max_exclusive, gas.unit)
+            )
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -198,9 +200,13 @@ class GasTableModel(QAbstractTableModel):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return flags if self.read_only else flags | Qt.ItemFlag.ItemIsEditable
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Vertical:
-            return section + 1 if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.rows) else None
+            return (
+                section + 1 if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.rows) else None
+            )
         if not 0 <= section < self.columnCount():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -210,7 +216,9 @@ class GasTableModel(QAbstractTableModel):
             return f"{tr(gas.label)} ({gas.unit})" if gas.unit else tr(gas.label)
         if role == Qt.ItemDataRole.ToolTipRole and section >= FIXED:
             gas = self.gas_columns[section - FIXED]
-            return _("Acceptable: {limits}").format(limits=limits_text(gas.min, gas.max, gas.max_exclusive, gas.unit))
+            return _("Acceptable: {limits}").format(
+                limits=limits_text(gas.min, gas.max, gas.max_exclusive, gas.unit)
+            )
         return None
 
 
@@ -219,7 +227,9 @@ class GasEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, columns: tuple[GasColumn, ...], read_only: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, columns: tuple[GasColumn, ...], read_only: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = GasTableModel(columns, self)
         self.model.read_only = read_only

@@ -71,7 +71,11 @@ class FormIO:
         ops.attach_photo(self.ctx, owner, path, on_done, on_error)
 
     def store_signature(
-        self, owner: QWidget, png: bytes, on_done: Callable[[str], None], on_error: Callable[[Exception], None]
+        self,
+        owner: QWidget,
+        png: bytes,
+        on_done: Callable[[str], None],
+        on_error: Callable[[Exception], None],
     ) -> None:
         ops.store_signature(self.ctx, owner, png, on_done, on_error)
 
@@ -212,7 +216,9 @@ class PhotoStrip(QWidget):
         button.setFixedSize(THUMB + 8, THUMB + 8)
         button.setIconSize(QSize(THUMB, THUMB))
         button.setText("…")
-        button.setToolTip(_("Click to enlarge") if self.read_only else _("Click to enlarge; right-click to remove"))
+        button.setToolTip(
+            _("Click to enlarge") if self.read_only else _("Click to enlarge; right-click to remove")
+        )
         if self.io is not None:
             button.clicked.connect(lambda: self._view(sha256))
             self.io.load_image(button, sha256, THUMB, lambda image: _set_icon(button, image))
@@ -315,7 +321,9 @@ class SignatureDialog(QDialog):
         layout.addWidget(QLabel(_("Sign in the box with the mouse or a pen.")))
         self.pad = SignaturePad()
         layout.addWidget(self.pad)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         clear = buttons.addButton(_("Clear"), QDialogButtonBox.ButtonRole.ResetRole)
         clear.clicked.connect(self.pad.clear)
         buttons.accepted.connect(self.accept)
@@ -385,7 +393,9 @@ class SignatureEditor(QWidget):
 
     def open_pad(self) -> SignatureDialog:
         self.dialog = SignatureDialog(self.window())
-        self.dialog.accepted.connect(lambda: self.store_png(self.dialog.pad.png_bytes()) if self.dialog else None)
+        self.dialog.accepted.connect(
+            lambda: self.store_png(self.dialog.pad.png_bytes()) if self.dialog else None
+        )
         self.dialog.open()
         return self.dialog
 

@@ -144,4 +144,3 @@ class CodeDelegate(QStyledItemDelegate):
 
     def displayText(self, value: object, locale: object) -> str:  # type: ignore[override]
         return code_label(value, self.labels)
-

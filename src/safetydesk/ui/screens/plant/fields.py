@@ -74,7 +74,7 @@ class DateField(QWidget):
         else:
             self.edit.setDate(QDate(value.year, value.month, value.day))
 
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 - Qt naming
+    def setReadOnly(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
         self.clear_button.setEnabled(not read_only)
 
@@ -154,7 +154,9 @@ def show_failure(parent: QWidget, exc: Exception, where: FieldError | None = Non
     QMessageBox.critical(
         parent,
         "SafetyDesk",
-        _("Something went wrong and the change was not saved:\n{error}").format(error=f"{type(exc).__name__}: {exc}"),
+        _("Something went wrong and the change was not saved:\n{error}").format(
+            error=f"{type(exc).__name__}: {exc}"
+        ),
     )
 
 

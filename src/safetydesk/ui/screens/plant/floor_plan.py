@@ -67,7 +67,9 @@ class AreaLabel(QGraphicsSimpleTextItem):
     def boundingRect(self) -> QRectF:
         return super().boundingRect().adjusted(-4, -2, 4, 2)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
         painter.drawRoundedRect(self.boundingRect(), 4, 4)
@@ -87,7 +89,7 @@ class AreaShape(QGraphicsPolygonItem):
         self.setToolTip(name)
         self.label = AreaLabel(name, self)
         self.label.setData(AREA_ROLE, area_id)
-        self.label.setPos(self.polygon().boundingRect().center())
+        self.label.setPos(_label_point(self.polygon()))
         self.colour = BASE_COLOUR
         self.highlighted = False
         self.restyle()
@@ -109,6 +111,34 @@ class AreaShape(QGraphicsPolygonItem):
         pen.setWidthF(4.0 if self.highlighted else 1.8)
         self.setPen(pen)
         self.setBrush(QBrush(fill))
+
+
+def _label_point(polygon: QPolygonF) -> QPointF:
+    """The area centroid (shoelace formula); for an L-shaped outline whose centroid falls outside,
+    the inside grid point nearest to it."""
+    twice_area = cx = cy = 0.0
+    count = polygon.count()
+    for i in range(count):
+        a, b = polygon.at(i), polygon.at((i + 1) % count)
+        cross = a.x() * b.y() - b.x() * a.y()
+        twice_area += cross
+        cx += (a.x() + b.x()) * cross
+        cy += (a.y() + b.y()) * cross
+    box = polygon.boundingRect()
+    if abs(twice_area) < 1e-9:
+        return box.center()
+    centroid = QPointF(cx / (3 * twice_area), cy / (3 * twice_area))
+    if polygon.containsPoint(centroid, Qt.FillRule.OddEvenFill):
+        return centroid
+    inside = [
+        QPointF(box.left() + box.width() * (i + 0.5) / 12, box.top() + box.height() * (j + 0.5) / 12)
+        for i in range(12)
+        for j in range(12)
+    ]
+    inside = [p for p in inside if polygon.containsPoint(p, Qt.FillRule.OddEvenFill)]
+    if not inside:
+        return box.center()
+    return min(inside, key=lambda p: (p - centroid).manhattanLength())
 
 
 class FloorPlanView(QGraphicsView):
@@ -148,7 +178,9 @@ class FloorPlanView(QGraphicsView):
         self.sketch.setPen(pen)
         self.sketch.setZValue(10)
         self.scene().addItem(self.sketch)
-        self.empty_text = self.scene().addSimpleText(_("No floor plan yet — import an image of the site layout."))
+        self.empty_text = self.scene().addSimpleText(
+            _("No floor plan yet — import an image of the site layout.")
+        )
         self.empty_text.setBrush(QBrush(QColor("#555")))
         self._fit_pending = True
 
