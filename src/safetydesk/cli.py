@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
+        os.environ["SAFETYDESK_LANG"] = args.lang  # the window keeps an explicit choice over the saved one
     try:
         if args.self_test:
             from safetydesk.core.selftest import run_self_test

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.fonts import font_file
-from safetydesk.core.i18n import _
+from safetydesk.core.i18n import _, set_language
 from safetydesk.core.workspace.workspace import Workspace, open_workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.main_window import MainWindow
@@ -44,6 +44,11 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationName("SafetyDesk")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    from safetydesk.ui.operations.settings import remembered_language
+
+    language = remembered_language()
+    if language and not os.environ.get("SAFETYDESK_LANG"):
+        set_language(language)
     load_fonts()
     app.setStyleSheet(STYLE)
     return app

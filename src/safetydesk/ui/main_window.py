@@ -19,10 +19,10 @@ from safetydesk.ui.screens.planned import (
     IncidentsScreen,
     InspectionsScreen,
     PeopleScreen,
-    PlantScreen,
     RiskScreen,
-    SettingsScreen,
 )
+from safetydesk.ui.screens.plant import PlantScreen
+from safetydesk.ui.screens.settings import SettingsScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen,

@@ -51,29 +51,41 @@ def test_manual_approve_locks_and_revise_makes_next_version(ws: Workspace) -> No
     assert len(page.ids) == 2
 
 
-@pytest.mark.parametrize(("old", "new"), [("1.0", "1.1"), ("v3", "v4"), ("2026-1", "2026-2"), ("초판", "초판.1")])
+@pytest.mark.parametrize(
+    ("old", "new"), [("1.0", "1.1"), ("v3", "v4"), ("2026-1", "2026-2"), ("초판", "초판.1")]
+)
 def test_next_version_label(old: str, new: str) -> None:
     assert next_version_label(old) == new
 
 
 def test_drill_run_records_timings_roll_call_and_a_draft_form(ws: Workspace) -> None:
     refs = base_refs(ws)
-    made = plan_drill(ws, None, DrillPlan("confined_space_rescue", date(2026, 3, 10), refs["area"], "탱크 내부 질식"))
+    made = plan_drill(
+        ws, None, DrillPlan("confined_space_rescue", date(2026, 3, 10), refs["area"], "탱크 내부 질식")
+    )
     started = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
     roll = (RollCallEntry(refs["person"], "김안전", True), RollCallEntry("x", "부재자", False))
     finish_drill(
         ws,
         made.id,
-        DrillResult(started, 42, 180, 2, 1, observations="송기마스크 1개 불량", roll_call=roll, place="탱크실"),
+        DrillResult(
+            started, 42, 180, 2, 1, observations="송기마스크 1개 불량", roll_call=roll, place="탱크실"
+        ),
     )
     drill = get_drill(ws, made.id)
     assert drill.status == "done" and drill.seconds_to_alarm == 42 and drill.headcount_actual == 1
     assert drill.performed_at is not None and drill.form_record_id is not None
     with ws.reader() as conn:
-        form = conn.execute(select(form_records).where(form_records.c.id == drill.form_record_id)).mappings().one()
+        form = (
+            conn.execute(select(form_records).where(form_records.c.id == drill.form_record_id))
+            .mappings()
+            .one()
+        )
         answers = {
             r["question_key"]: r
-            for r in conn.execute(select(form_answers).where(form_answers.c.record_id == form["id"])).mappings()
+            for r in conn.execute(
+                select(form_answers).where(form_answers.c.record_id == form["id"])
+            ).mappings()
         }
     assert form["status"] == "draft" and form["header"]["drill_id"] == made.id
     assert [p["present"] for p in form["header"]["roll_call"]] == [True, False]

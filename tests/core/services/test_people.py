@@ -35,7 +35,9 @@ def test_person_validation(ws: Workspace) -> None:
     assert "KR" in err.value.text("en")
     with pytest.raises(ValidationError):
         save_person(ws, None, PersonInput("응우옌", hired_on=date(2026, 3, 1), left_on=date(2026, 2, 1)))
-    made = save_person(ws, None, PersonInput("응우옌 반 안", nationality="vn", language="vi", department="가공"))
+    made = save_person(
+        ws, None, PersonInput("응우옌 반 안", nationality="vn", language="vi", department="가공")
+    )
     person = get_person(ws, made.id)
     assert person.nationality == "VN" and person.language == "vi"
     page = lists.page(ws, lists.ListQuery("people", {"active": True}, search="가공"), 0, 10)
@@ -62,9 +64,16 @@ def test_hours_per_half_year_against_the_requirement(ws: Workspace) -> None:
     _person(ws, "퇴사자", "production", hired_on=date(2020, 1, 1), left_on=date(2025, 12, 31))
     both = [Attendee(worker), Attendee(office), Attendee(supervisor)]
     h1 = save_training(ws, None, TrainingInput("periodic", "1분기 정기교육", date(2026, 2, 10), 6), both).id
-    save_training(ws, None, TrainingInput("periodic", "2분기 정기교육", date(2026, 5, 12), 4), [Attendee(worker, hours=3)])
+    save_training(
+        ws,
+        None,
+        TrainingInput("periodic", "2분기 정기교육", date(2026, 5, 12), 4),
+        [Attendee(worker, hours=3)],
+    )
     save_training(ws, None, TrainingInput("periodic", "하반기", date(2026, 8, 1), 8), [Attendee(supervisor)])
-    save_training(ws, None, TrainingInput("special", "밀폐공간 특별교육", date(2026, 3, 1), 16), [Attendee(worker)])
+    save_training(
+        ws, None, TrainingInput("special", "밀폐공간 특별교육", date(2026, 3, 1), 16), [Attendee(worker)]
+    )
     rows = {r.name: r for r in education_hours_table(ws, HalfYear(2026, 1), today=date(2026, 6, 30))}
     assert "퇴사자" not in rows
     assert (rows["박생산"].required, rows["박생산"].done, rows["박생산"].shortfall) == (12, 9, 3)
@@ -98,11 +107,18 @@ def test_training_validation_and_completion(ws: Workspace) -> None:
     with pytest.raises(ValidationError):
         save_training(ws, None, TrainingInput("periodic", "x", date(2026, 3, 1), 0), [])
     with pytest.raises(ValidationError):
-        save_training(ws, None, TrainingInput("periodic", "x", date(2026, 3, 1), 2), [Attendee(refs["person"], 3)])
+        save_training(
+            ws, None, TrainingInput("periodic", "x", date(2026, 3, 1), 2), [Attendee(refs["person"], 3)]
+        )
     made = save_training(ws, None, TrainingInput("periodic", "x", date(2026, 3, 1), 2), [])
     with pytest.raises(ValidationError):
         complete_training(ws, made.id)
-    save_training(ws, made.id, TrainingInput("periodic", "x", date(2026, 3, 1), 2), [Attendee(refs["person"], signed=True)])
+    save_training(
+        ws,
+        made.id,
+        TrainingInput("periodic", "x", date(2026, 3, 1), 2),
+        [Attendee(refs["person"], signed=True)],
+    )
     complete_training(ws, made.id)
     detail = get_training(ws, made.id)
     assert detail.locked and detail.attendees[0].signed and detail.attendees[0].hours == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -9,7 +11,7 @@ from sqlalchemy import select
 
 from safetydesk.core.audit.chain import verify
 from safetydesk.core.db.tables import audit_events
-from safetydesk.core.errors import RecordLockedError, ValidationError
+from safetydesk.core.errors import RecordLockedError, UserError, ValidationError
 from safetydesk.core.queries.lists import ListQuery, count, page
 from safetydesk.core.queries.policies import (
     ObjectiveInput,
@@ -29,12 +31,21 @@ from safetydesk.core.services.policies import (
 )
 from safetydesk.core.workspace.workspace import Workspace
 
+
+@contextmanager
+def raises_en(kind: type[UserError], text: str) -> Iterator[None]:
+    """Like ``pytest.raises(match=...)`` but on the English text, whatever the UI language."""
+    with pytest.raises(kind) as err:
+        yield
+    assert text in err.value.text("en")
+
+
 POLICY = PolicyInput("안전보건 경영방침", "모든 작업에서 안전을 최우선으로 한다.", "1.0")
 
 
 def test_approve_locks_and_posting_is_allowed_afterwards(ws: Workspace) -> None:
     created = save_policy(ws, POLICY)
-    with pytest.raises(ValidationError, match="Approve the policy"):
+    with raises_en(ValidationError, "Approve the policy"):
         mark_posted(ws, created.id, posted_on=date(2026, 1, 5), how="게시판")
     with pytest.raises(ValidationError):
         approve_policy(ws, created.id, approved_by=" ", approved_on=date(2026, 1, 2))
@@ -44,7 +55,7 @@ def test_approve_locks_and_posting_is_allowed_afterwards(ws: Workspace) -> None:
     assert detail.retention_until == "2031-01-02"
     with pytest.raises(RecordLockedError):
         save_policy(ws, POLICY, policy_id=created.id)
-    with pytest.raises(ValidationError, match="before the approval"):
+    with raises_en(ValidationError, "before the approval"):
         mark_posted(ws, created.id, posted_on=date(2025, 12, 31), how="게시판")
     mark_posted(ws, created.id, posted_on=date(2026, 1, 5), how="현장 게시판, 정기교육 시 설명")
     detail = policy_detail(ws, created.id)
@@ -63,7 +74,7 @@ def test_revision_history_v10_to_v11(ws: Workspace) -> None:
     first = save_policy(ws, POLICY)
     approve_policy(ws, first.id, approved_by="정대표", approved_on=date(2026, 1, 2))
     mark_posted(ws, first.id, posted_on=date(2026, 1, 5), how="게시판")
-    with pytest.raises(ValidationError, match="new label"):
+    with raises_en(ValidationError, "new label"):
         revise_policy(ws, first.id, reason="목표 추가", version_label="1.0")
     second = revise_policy(ws, first.id, reason="도급 안전 항목 추가", version_label="1.1")
     detail = policy_detail(ws, second.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from safetydesk.core.audit.chain import verify
 from safetydesk.core.db.tables import corrective_actions, risk_items
 from safetydesk.core.domain.risk_assessment import AssessmentHeader, Participant, RiskItemData
-from safetydesk.core.errors import LegalHoldError, RecordLockedError, ValidationError
+from safetydesk.core.errors import LegalHoldError, RecordLockedError, UserError, ValidationError
 from safetydesk.core.queries.lists import ListQuery, count, page
 from safetydesk.core.queries.risk import assessment_detail, reference
 from safetydesk.core.services import records
@@ -25,6 +27,15 @@ from safetydesk.core.services.risk import (
     save_assessment,
 )
 from safetydesk.core.workspace.workspace import Workspace
+
+
+@contextmanager
+def raises_en(kind: type[UserError], text: str) -> Iterator[None]:
+    """Like ``pytest.raises(match=...)`` but on the English text, whatever the UI language."""
+    with pytest.raises(kind) as err:
+        yield
+    assert text in err.value.text("en")
+
 
 HEADER = AssessmentHeader(
     title="프레스 금형 교체 작업",
@@ -141,10 +152,10 @@ def test_completion_guard_lists_blocking_items_in_both_languages(ws: Workspace) 
 
 def test_adhoc_needs_trigger_and_empty_assessment_is_refused(ws: Workspace) -> None:
     empty = save_assessment(ws, HEADER, [])
-    with pytest.raises(ValidationError, match="at least one hazard"):
+    with raises_en(ValidationError, "at least one hazard"):
         complete_assessment(ws, empty.id)
     adhoc = save_assessment(ws, replace(HEADER, assessment_type="adhoc"), [NOISE])
-    with pytest.raises(ValidationError, match="trigger"):
+    with raises_en(ValidationError, "trigger"):
         complete_assessment(ws, adhoc.id)
 
 
@@ -187,7 +198,7 @@ def test_corrective_action_from_item(ws: Workspace) -> None:
     ).id
     saved = save_assessment(ws, replace(HEADER, area_id=area, site_id=refs_area), [PINCH])
     item_id = saved.item_ids[0]
-    with pytest.raises(ValidationError, match="reduction measure"):
+    with raises_en(ValidationError, "reduction measure"):
         create_action_for_item(ws, item_id, due_on=date(2026, 4, 1))
     items = assessment_detail(ws, saved.id).items
     save_assessment(
@@ -214,7 +225,7 @@ def test_corrective_action_from_item(ws: Workspace) -> None:
     assert action["title"] == "광전자식 방호장치 설치" and action["owner_name"] == "이반장"
     detail = assessment_detail(ws, saved.id)
     assert detail.items[0].action_id == created.id and detail.items[0].action_status == "open"
-    with pytest.raises(ValidationError, match="already"):
+    with raises_en(ValidationError, "already"):
         create_action_for_item(ws, item_id, due_on=date(2026, 4, 1))
 
 

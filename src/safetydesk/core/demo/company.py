@@ -228,6 +228,7 @@ EQUIPMENT: Final[tuple[EquipmentSpec, ...]] = (
         1600,
         "prework.press",
         "press",
+        night=True,
     ),
     EquipmentSpec(
         "PR-05",
@@ -255,6 +256,7 @@ EQUIPMENT: Final[tuple[EquipmentSpec, ...]] = (
         "shear",
         "overdue",
         use_share=0.8,
+        night=True,
     ),
     EquipmentSpec(
         "SH-02",
@@ -319,6 +321,7 @@ EQUIPMENT: Final[tuple[EquipmentSpec, ...]] = (
         "prework.overhead_crane",
         "crane",
         use_share=0.6,
+        night=True,
     ),
     EquipmentSpec(
         "HS-01",
@@ -429,6 +432,7 @@ EQUIPMENT: Final[tuple[EquipmentSpec, ...]] = (
         300,
         "prework.industrial_robot",
         "industrial_robot",
+        night=True,
     ),
     EquipmentSpec(
         "LEV-01",

@@ -15,7 +15,7 @@ from typing import Any
 
 from safetydesk.core.demo import photos
 from safetydesk.core.demo.company import AREAS, AreaSpec, EquipmentSpec, TeamSpec
-from safetydesk.core.demo.texts import DEFECT_NOTES, FIX_NOTES
+from safetydesk.core.demo.texts import BEHAVIOUR_FIX_NOTES, BEHAVIOUR_KEYS, DEFECT_NOTES, FIX_NOTES
 from safetydesk.core.domain.legal import LegalData
 from safetydesk.core.forms.schema import FormTemplate
 from safetydesk.core.services import forms
@@ -78,13 +78,14 @@ class SizeConfig:
     prework_share: float  # share of machine-days whose pre-work check is in the workspace
     tbm_share: float  # share of team-days with TBM minutes
     saturday_share: float  # share of Saturdays worked (특근)
+    night_share: float  # share of months the press line and welding bay run a night shift
     near_misses_per_year: float
     suggestions_per_year: float
 
 
 SIZES: dict[str, SizeConfig] = {
-    "small": SizeConfig(2, 0.45, 0.3, 0.2, 7.5, 7.0),
-    "large": SizeConfig(10, 0.985, 0.97, 0.3, 7.5, 7.0),
+    "small": SizeConfig(2, 0.45, 0.3, 0.2, 0.45, 7.5, 7.0),
+    "large": SizeConfig(10, 1.0, 1.0, 0.4, 0.8, 7.5, 7.0),
 }
 
 
@@ -152,6 +153,7 @@ class Demo:
     legal: LegalData
     progress: Progress | None = None
     site_id: str = ""
+    policy_id: str = ""
     people: list[Person] = field(default_factory=list)
     areas: dict[str, Area] = field(default_factory=dict)
     machines: list[Machine] = field(default_factory=list)
@@ -159,7 +161,9 @@ class Demo:
     templates: dict[str, tuple[str, FormTemplate]] = field(default_factory=dict)
     actions: list[ActionPlan] = field(default_factory=list)
     photos: int = 0
-    answers: int = 0
+    answers_written: int = 0
+    step: int = 0
+    total_steps: int = 1
     tbm_suggestions: dict[tuple[str, date], str] = field(default_factory=dict)
     _streams: dict[str, random.Random] = field(default_factory=dict)
     _workdays: list[date] | None = None
@@ -188,6 +192,11 @@ class Demo:
                 day += timedelta(days=1)
             self._workdays = days
         return self._workdays
+
+    def night_shift(self, day: date) -> bool:
+        """Whether the press line and the welding bay also run a night shift that day (busy months)."""
+        month = random.Random(f"{self.seed}:night:{day.year}-{day.month}")
+        return day.weekday() < 5 and month.random() < self.config.night_share
 
     def workday_near(self, day: date, *, after: bool = True) -> date:
         """The nearest working day on or after (or before) ``day``."""
@@ -345,7 +354,8 @@ class Demo:
     def defect_note(self, key: str) -> str:
         rng = self.rng("notes")
         notes = DEFECT_NOTES.get(key, ("이상 발견",))
-        return f"{rng.choice(notes)} — {rng.choice(FIX_NOTES)}"
+        fixes = BEHAVIOUR_FIX_NOTES if key in BEHAVIOUR_KEYS else FIX_NOTES
+        return f"{rng.choice(notes)} — {rng.choice(fixes)}"
 
     def fill_form(
         self,
@@ -379,7 +389,7 @@ class Demo:
         forms.save_answers(self.ws, created.id, answers, gas=gas, actor=by.name)
         owner = owner or self.area_owner(area)
         done = forms.complete_form(self.ws, created.id, on=day, actor=by.name, owner_name=owner.name)
-        self.answers += len(answers)
+        self.answers_written += len(answers)
         template = self.template(code)
         for key, finding_id, action_id in zip(
             done.score.findings_to_create, done.finding_ids, done.action_ids, strict=True
@@ -401,7 +411,7 @@ class Demo:
 
     def bulk(self, forms_: Sequence[BulkForm], actor: str) -> None:
         if forms_:
-            self.answers += forms.bulk_import_completed(self.ws, forms_, actor=actor)
+            self.answers_written += forms.bulk_import_completed(self.ws, forms_, actor=actor)
 
     # -- corrective actions ------------------------------------------------------------------------
 

@@ -112,7 +112,7 @@ def _contractors(demo: Demo, tx: Tx) -> None:
         )
         hired = max(start, demo.start - timedelta(days=400))
         for i in range(spec.workers):
-            name, name_en = (contact, "") if i == 0 else names.korean()
+            name, _name_en = (contact, "") if i == 0 else names.korean()
             demo.people.append(
                 Person(
                     "",
@@ -129,14 +129,19 @@ def _contractors(demo: Demo, tx: Tx) -> None:
 
 
 def _people_plan(demo: Demo) -> None:
-    """Decide the workforce: who works where since when, and who left during the history."""
+    """Decide the workforce: who works where since when, and whom each recent hire replaced."""
     rng = demo.rng("people")
     names = NamePicker(demo.rng("names"))
     today, start = demo.today, demo.start
-    founded = today - timedelta(days=6800)
+    history = (today - start).days
+    founded = today - timedelta(days=max(6800, history + 400))
 
     def hire(min_days: int, max_days: int) -> date:
         return today - timedelta(days=rng.randint(min_days, max_days))
+
+    def senior(min_days: int, max_days: int) -> date:
+        """People the history needs from its first day (they sign its first records)."""
+        return hire(max(min_days, history + 30), max(max_days, history + 900))
 
     def korean(
         kind: str,
@@ -153,14 +158,14 @@ def _people_plan(demo: Demo) -> None:
         return person
 
     korean("owner", "office", "대표이사", None, ("ceo", "management_responsible"), founded)
-    korean("manager", "office", "공장장", None, ("safety_health_manager", "fire_warden"), hire(3000, 6000))
+    korean("manager", "office", "공장장", None, ("safety_health_manager", "fire_warden"), senior(3000, 6000))
     korean(
         "manager",
         "office",
         "관리팀 과장 (안전보건관리담당자)",
         None,
         ("safety_health_coordinator", "fire_safety_manager", "first_aider"),
-        hire(2200, 3400),
+        senior(2200, 3400),
     )
     korean("worker", "office", "관리팀 대리 (총무·인사)", None, (), hire(900, 2500), female=True)
     korean("worker", "office", "관리팀 사원 (경리)", None, (), hire(400, 2000), female=True)
@@ -172,6 +177,7 @@ def _people_plan(demo: Demo) -> None:
 
     foreign = list(FOREIGN_WORKERS)
     rng.shuffle(foreign)
+    workers: list[Person] = []
     for team in TEAMS:
         korean(
             "supervisor",
@@ -179,7 +185,7 @@ def _people_plan(demo: Demo) -> None:
             team.supervisor_title,
             team.code,
             ("supervisor", "fire_warden"),
-            hire(2500, 6000),
+            senior(2500, 6000),
         )
         slots = team.size
         if team.night_shift:
@@ -189,40 +195,50 @@ def _people_plan(demo: Demo) -> None:
                 f"{team.name} 야간 조장",
                 team.code,
                 ("supervisor", "night_shift_lead"),
-                hire(1500, 4500),
+                senior(1500, 4500),
             )
             slots -= 1
         for i in range(slots):
             roles = _team_roles(team.code, i)
-            if i >= slots - (team.foreign if i >= 0 else 0) and foreign:
+            if i >= slots - team.foreign and foreign:
                 f = foreign.pop()
-                demo.people.append(
-                    Person(
-                        "",
-                        f.name,
-                        "worker",
-                        "production",
-                        "생산직 (E-9)",
-                        team.code,
-                        roles,
-                        hire(60, 1700),
-                        language=f.language,
-                        nationality=f.nationality,
-                    )
+                person = Person(
+                    "",
+                    f.name,
+                    "worker",
+                    "production",
+                    "생산직 (E-9)",
+                    team.code,
+                    roles,
+                    hire(60, 1700),
+                    language=f.language,
+                    nationality=f.nationality,
                 )
+                demo.people.append(person)
             else:
                 recent = rng.random() < 0.22
-                hired_on = hire(40, 700) if recent else hire(700, 6000)
-                korean("worker", "production", "생산직", team.code, roles, hired_on)
-    rep = next(p for p in demo.people if p.team == "welding" and p.kind == "worker" and p.language == "ko")
+                person = korean(
+                    "worker",
+                    "production",
+                    "생산직",
+                    team.code,
+                    roles,
+                    hire(40, 700) if recent else hire(700, 6000),
+                )
+            workers.append(person)
+    rep = min((p for p in workers if p.team == "welding" and p.language == "ko"), key=lambda p: p.hired_on)
     rep.roles = (*rep.roles, "worker_rep")
-    # people who left during the history (their successors are the recent hires above)
-    leavers = 1 + demo.config.years
-    teams = [t.code for t in TEAMS if t.code != "maintenance"]
-    for i in range(leavers):
-        team = teams[i % len(teams)]
-        left = start + timedelta(days=rng.randint(30, max(31, (today - start).days - 60)))
-        if i == 0 and foreign:
+    # everyone hired during the history replaced someone who left (E-9 workers rotate at term end),
+    # so each team keeps its size through the whole history
+    pending = list(workers)
+    while pending:
+        successor = pending.pop(0)
+        if successor.hired_on <= start + timedelta(days=30):
+            continue
+        left = successor.hired_on - timedelta(days=rng.randint(0, 20))
+        roles = tuple(r for r in successor.roles if r != "worker_rep")
+        hired = left - timedelta(days=rng.randint(400, 3000))
+        if successor.nationality != "KR" and foreign:
             f = foreign.pop()
             demo.people.append(
                 Person(
@@ -231,8 +247,8 @@ def _people_plan(demo: Demo) -> None:
                     "worker",
                     "production",
                     "생산직 (E-9, 체류기간 만료)",
-                    team,
-                    (),
+                    successor.team,
+                    roles,
                     add_months(left, -58),
                     left_on=left,
                     language=f.language,
@@ -240,15 +256,9 @@ def _people_plan(demo: Demo) -> None:
                 )
             )
         else:
-            person = korean(
-                "worker",
-                "production",
-                "생산직 (퇴사)",
-                team,
-                (),
-                left - timedelta(days=rng.randint(200, 3000)),
-            )
+            person = korean("worker", "production", "생산직 (퇴사)", successor.team, roles, hired)
             person.left_on = left
+            pending.append(person)
 
 
 def _team_roles(team: str, index: int) -> tuple[str, ...]:

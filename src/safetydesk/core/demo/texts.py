@@ -110,6 +110,30 @@ FIX_NOTES: Final[tuple[str, ...]] = (
     "반장 확인 후 임시 조치, 정비 업체 수리 의뢰",
     "현장 시정 조치 후 재확인",
 )
+# items about what people do (not what a machine is): the fix is coaching, not a spare part
+BEHAVIOUR_KEYS: Final = frozenset(
+    {
+        "no_gloves_rotating",
+        "ppe_worn",
+        "hearing_protection",
+        "loto",
+        "start_switch_lock",
+        "driver_qualified",
+        "seat_belt",
+        "ppe_checked",
+        "work_instructions",
+        "oily_rags",
+        "passageways_clear",
+        "floor_slip",
+        "exits_clear",
+        "hot_work_combustibles",
+    }
+)
+BEHAVIOUR_FIX_NOTES: Final[tuple[str, ...]] = (
+    "현장 시정 지도 후 재교육",
+    "작업 일시 중지, 관리감독자 시정 지시",
+    "즉시 시정, 다음 TBM에서 사례 공유",
+)
 
 INSPECTION_REMARKS: Final[tuple[str, ...]] = (
     "전반적으로 정리정돈 양호. 통로 표시선 재도장 필요.",
@@ -753,7 +777,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
             "금형 교체 중 슬라이드 불시 하강 → 손·팔 끼임, 절단",
             "안전보건규칙 제104조(금형조정작업의 위험 방지)",
             "금형 교체 절차서, 전원 차단",
-            4,
+            3,
             4,
             "안전블록 인터록 설치, 인칭 시 양수조작 적용",
             "engineering",

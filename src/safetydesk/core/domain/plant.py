@@ -34,6 +34,22 @@ HAZARD_TAG_LABELS: dict[str, tuple[str, str]] = {
     "painting": ("도장", "Painting"),
     "electrical": ("전기", "Electrical"),
     "work_at_height": ("고소작업", "Work at height"),
+    # tags areas may carry besides the chips (imports, the demo, the model's features)
+    "caught": ("끼임", "Caught in"),
+    "struck": ("충돌·맞음", "Struck by"),
+    "noise": ("소음", "Noise"),
+    "fume": ("흄", "Fume"),
+    "grinding": ("연삭", "Grinding"),
+    "fire": ("화재", "Fire"),
+    "organic_solvent": ("유기용제", "Organic solvent"),
+    "oxygen_deficiency": ("산소결핍", "Oxygen deficiency"),
+    "overhead_crane": ("천장크레인", "Overhead crane"),
+    "robot": ("산업용 로봇", "Industrial robot"),
+    "stacking": ("적재", "Stacking"),
+    "heavy_lift": ("중량물", "Heavy lifting"),
+    "pressure_vessel": ("압력용기", "Pressure vessel"),
+    "lifting_gear": ("양중기", "Lifting gear"),
+    "dust": ("분진", "Dust"),
 }
 
 

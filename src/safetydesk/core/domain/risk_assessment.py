@@ -32,6 +32,7 @@ DISCOVERY_METHODS = (
     "safety_data",
     "checklist",
     "near_miss",
+    "tbm",
     "other",
 )
 PARTICIPANT_ROLES = ("worker", "supervisor", "worker_rep", "safety_staff", "manager", "contractor")

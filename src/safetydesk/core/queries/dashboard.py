@@ -87,6 +87,7 @@ def dashboard_counts(ws: Workspace, today: date | None = None) -> DashboardCount
                 .where(
                     equipment.c.next_inspection_due >= t,
                     equipment.c.next_inspection_due <= (today + timedelta(days=60)).isoformat(),
+                    equipment.c.retired_on.is_(None),
                     equipment.c.deleted_at.is_(None),
                 )
             ),

@@ -20,6 +20,8 @@ MANUAL_SECTIONS = ("ga", "na", "da", "contacts", "routes", "equipment")
 REQUIRED_SECTIONS = ("ga", "na", "da")
 
 DRILL_TYPES = ("fire", "chemical_leak", "confined_space_rescue", "scenario")
+# A carried-out drill is "done" (what finish_drill writes); imported and demo records may say "completed".
+DRILL_DONE = ("done", "completed")
 # Drill types with a legal frequency, and the duty code in resources/legal/periods.toml.
 DRILL_DUTIES = {"confined_space_rescue": "confined_space_rescue_drill", "fire": "fire_drill"}
 
@@ -214,8 +216,8 @@ def drill_due_status(ws: Workspace, today: date | None = None) -> tuple[DrillDue
                 continue  # no rule in force for this date: nothing to track
             live = (drills.c.drill_type == drill_type) & drills.c.deleted_at.is_(None)
             last = conn.execute(
-                select(func.max(func.substr(drills.c.performed_at, 1, 10))).where(
-                    live, drills.c.status == "done"
+                select(func.max(func.date(drills.c.performed_at, "localtime"))).where(
+                    live, drills.c.status.in_(DRILL_DONE), drills.c.performed_at.is_not(None)
                 )
             ).scalar()
             planned = conn.execute(

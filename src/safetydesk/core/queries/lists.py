@@ -86,6 +86,10 @@ def headers(name: str) -> tuple[tuple[str, str, str, int], ...]:
     return tuple((c.key, c.header, c.kind, c.width) for c in get_list(name).columns)
 
 
+def default_sort(name: str) -> tuple[str, bool]:
+    return get_list(name).default_sort
+
+
 def _where(definition: ListDef, query: ListQuery) -> list[ColumnElement[bool]]:
     clauses = list(definition.base_where)
     for key, value in query.filters.items():

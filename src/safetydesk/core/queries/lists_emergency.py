@@ -24,6 +24,7 @@ from safetydesk.core.db.tables import (
     trainings,
 )
 from safetydesk.core.i18n import N_
+from safetydesk.core.queries.emergency import DRILL_DONE
 from safetydesk.core.queries.lists import ListColumn, ListDef, register
 
 
@@ -76,7 +77,13 @@ DRILLS = register(
             ListColumn("planned_on", N_("Planned"), drills.c.planned_on, "date", 90),
             ListColumn("drill_type", N_("Type"), drills.c.drill_type, "status", 130),
             ListColumn("area", N_("Area"), areas.c.name, "text", 110),
-            ListColumn("status", N_("Status"), drills.c.status, "status", 70),
+            ListColumn(
+                "status",
+                N_("Status"),
+                case((drills.c.status.in_(DRILL_DONE), literal("drill_done")), else_=drills.c.status),
+                "status",
+                70,
+            ),
             ListColumn("performed_at", N_("Carried out"), _local(drills.c.performed_at), "datetime", 120),
             ListColumn("seconds_to_alarm", N_("To alarm (s)"), drills.c.seconds_to_alarm, "number", 80),
             ListColumn(
@@ -123,7 +130,7 @@ INCIDENTS = register(
             ListColumn(
                 "state",
                 N_("Status"),
-                case((_incident_open, literal("open")), else_=literal("closed")),
+                case((_incident_open, literal("investigating")), else_=literal("closed")),
                 "status",
                 70,
             ),
@@ -154,7 +161,11 @@ SUGGESTIONS = register(
             ListColumn("submitted_on", N_("Submitted"), suggestions.c.submitted_on, "date", 90),
             ListColumn("channel", N_("Channel"), suggestions.c.channel, "status", 90),
             ListColumn(
-                "submitter", N_("From"), func.coalesce(_submitter.c.name, literal("anonymous")), "status", 90
+                "submitter",
+                N_("Submitted by"),
+                func.coalesce(_submitter.c.name, literal("anonymous")),
+                "status",
+                90,
             ),
             ListColumn("area", N_("Area"), areas.c.name, "text", 100),
             ListColumn("text", N_("Suggestion"), suggestions.c.text, "text", 300),

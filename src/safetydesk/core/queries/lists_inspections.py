@@ -43,7 +43,6 @@ FORM_RECORDS = register(
             ListColumn("score", N_("Score"), form_records.c.score_percent, "percent", 70),
             ListColumn("failed", N_("Failed"), form_records.c.failed_count, "number", 70),
             ListColumn("status", N_("Status"), form_records.c.status, "status", 80),
-            ListColumn("revision", N_("Rev."), form_records.c.revision_no, "number", 50),
         ),
         base_where=(form_records.c.deleted_at.is_(None),),
         filters={

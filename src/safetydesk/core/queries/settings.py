@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from safetydesk.core.db.tables import settings
+from safetydesk.core.db.tables import settings, sites
 from safetydesk.core.domain.company import approval_titles
 from safetydesk.core.workspace.workspace import Workspace
 
@@ -57,6 +57,7 @@ class CompanySettings:
     language: str
     backup_schedule: str
     backup_folder: str  # empty = the workspace's own backups folder
+    from_site: bool = False  # company details not saved yet: filled in from the first site
 
 
 def raw_settings(ws: Workspace) -> dict[str, Any]:
@@ -77,8 +78,36 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _first_site(ws: Workspace) -> dict[str, Any]:
+    with ws.reader() as conn:
+        row = (
+            conn.execute(
+                select(sites.c.name, sites.c.name_en, sites.c.address, sites.c.business_reg_no)
+                .where(sites.c.deleted_at.is_(None))
+                .order_by(sites.c.created_at, sites.c.id)
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        return {}
+    return {
+        COMPANY_NAME: row["name"],
+        COMPANY_NAME_EN: row["name_en"],
+        COMPANY_ADDRESS: row["address"],
+        COMPANY_BRN: row["business_reg_no"],
+    }
+
+
 def load_settings(ws: Workspace) -> CompanySettings:
+    """The settings, with defaults; until company details are saved, the first site's are offered."""
     raw = raw_settings(ws)
+    from_site = False
+    if not any(_str(raw.get(key)) for key in TEXT_KEYS):
+        site = _first_site(ws)
+        from_site = bool(site)
+        raw.update({k: v for k, v in site.items() if v})
     titles = raw.get(APPROVAL_TITLES)
     schedule = _str(raw.get(BACKUP_SCHEDULE))
     language = _str(raw.get(UI_LANGUAGE))
@@ -95,4 +124,5 @@ def load_settings(ws: Workspace) -> CompanySettings:
         language=language if language in ("ko", "en") else "ko",
         backup_schedule=schedule if schedule in BACKUP_SCHEDULES else "off",
         backup_folder=_str(raw.get(BACKUP_FOLDER)),
+        from_site=from_site,
     )

@@ -73,7 +73,7 @@ def person_values(data: PersonInput) -> dict[str, Any]:
     """Checked values of a roster entry; raises ``ValidationError`` naming what to fix."""
     name = _text(data.name)
     if name is None:
-        raise ValidationError(N_("Enter the person's name."), N_("The name is required."))
+        raise ValidationError(N_("Enter the person's name."), N_("A roster entry needs a name."))
     nationality = data.nationality.strip().upper()
     if not _COUNTRY.match(nationality):
         raise ValidationError(

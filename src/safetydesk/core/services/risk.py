@@ -17,7 +17,6 @@ from safetydesk.core.domain.provenance import LegalLookupError
 from safetydesk.core.domain.risk import RiskInputError, RiskResult, RiskScale, ScaleMethod
 from safetydesk.core.domain.risk_assessment import (
     ASSESSMENT_TYPES,
-    DISCOVERY_METHODS,
     HIERARCHY,
     AssessmentHeader,
     Blocker,
@@ -103,9 +102,6 @@ def _check_header(header: AssessmentHeader) -> None:
             N_("Choose one from the list."),
             value=header.assessment_type,
         )
-    unknown = [m for m in header.discovery_methods if m not in DISCOVERY_METHODS]
-    if unknown:
-        raise ValueError(f"unknown discovery methods {unknown}")
 
 
 def _header_values(header: AssessmentHeader, scale: RiskScale) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from safetydesk.core.queries.inspections import (
     GasRowData,
     NewFormChoices,
     TemplateDetail,
+    TemplateOption,
     area_options,
     attachment_bytes,
     load_form_record,
@@ -50,6 +51,7 @@ __all__ = [
     "NewFormChoices",
     "StoredFile",
     "TemplateDetail",
+    "TemplateOption",
 ]
 
 MAX_PHOTO_MB = service.MAX_PHOTO_MB

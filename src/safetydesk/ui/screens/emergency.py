@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safetydesk.core.clock import utc_now
+from safetydesk.core.clock import parse_iso_utc, utc_now
 from safetydesk.core.i18n import N_, _, current_language
 from safetydesk.core.queries.emergency import (
+    DRILL_DONE,
     DRILL_TYPES,
     MANUAL_SECTIONS,
     AreaChoice,
@@ -55,10 +55,19 @@ from safetydesk.ui.screens.emergency_common import (
     DateField,
     ErrorBanner,
     fill_codes,
+    local_text,
     select_data,
 )
 from safetydesk.ui.widgets.list_view import ListView
 
+SECTION_TABS: dict[str, str] = {
+    "ga": N_("가. Stop work · evacuate"),
+    "na": N_("나. Rescue · first aid"),
+    "da": N_("다. Further damage"),
+    "contacts": N_("Contacts"),
+    "routes": N_("Routes · muster"),
+    "equipment": N_("Emergency gear"),
+}
 SECTION_TITLES: dict[str, str] = {
     "ga": N_("가. Stop work · evacuate · remove the hazard"),
     "na": N_("나. Rescue · first aid"),
@@ -69,44 +78,44 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 # A starting text for a first manual (DOMAIN.md §3.2–3.3), to be adapted to the site.
-SECTION_SKELETONS: dict[str, str] = {
-    "ga": N_(
-        "1. Whoever sees the danger shouts and presses the nearest alarm; call 119 at once.\n"
-        "2. Stop the work at the site and wherever the damage could spread (press, crane, hot work).\n"
-        "3. Evacuate by the designated routes to the muster point; the supervisor counts heads.\n"
-        "4. Remove the hazard only if it is safe: cut power and gas, close valves."
+SECTION_SKELETONS: dict[str, tuple[str, ...]] = {
+    "ga": (
+        N_("1. Whoever sees the danger shouts and presses the nearest alarm; call 119 at once."),
+        N_("2. Stop the work at the site and wherever the damage could spread (press, crane, hot work)."),
+        N_("3. Evacuate by the designated routes to the muster point; the supervisor counts heads."),
+        N_("4. Remove the hazard only if it is safe: cut power and gas, close valves."),
     ),
-    "na": N_(
-        "1. Rescue only with the right PPE (breathing apparatus in confined spaces).\n"
-        "2. First aid: first-aid kit and AED locations; trained first-aiders by name.\n"
-        "3. Guide the 119 team to the injured person; one person goes with the ambulance."
+    "na": (
+        N_("1. Rescue only with the right PPE (breathing apparatus in confined spaces)."),
+        N_("2. First aid: first-aid kit and AED locations; trained first-aiders by name."),
+        N_("3. Guide the 119 team to the injured person; one person goes with the ambulance."),
     ),
-    "da": N_(
-        "1. Isolate the area: cordon, signs, guard at the entrance.\n"
-        "2. Keep power and gas off until the cause is known; keep the scene for the investigation.\n"
-        "3. Report a serious accident to the regional labour office without delay "
-        "(what happened, actions taken, other matters)."
+    "da": (
+        N_("1. Isolate the area: cordon, signs, guard at the entrance."),
+        N_("2. Keep power and gas off until the cause is known; keep the scene for the investigation."),
+        N_(
+            "3. Report a serious accident to the regional labour office without delay "
+            "(what happened, actions taken, other matters)."
+        ),
     ),
-    "contacts": N_(
-        "119 fire and ambulance\n"
-        "Regional labour office (Busan):\n"
-        "Site safety manager:\n"
-        "CEO:\n"
-        "Nearest hospital:"
+    "contacts": (
+        N_("119 fire and ambulance"),
+        N_("Regional labour office (Busan):"),
+        N_("Site safety manager:"),
+        N_("CEO:"),
+        N_("Nearest hospital:"),
     ),
-    "routes": N_("Escape routes per building:\nMuster point:\nHeadcount by: (name, deputy)"),
-    "equipment": N_(
-        "Fire extinguishers (locations, monthly check)\n"
-        "AED and first-aid kits\n"
-        "Breathing apparatus / air-line masks, rescue tripod\n"
-        "Spill kits"
+    "routes": (N_("Escape routes per building:"), N_("Muster point:"), N_("Headcount by: (name, deputy)")),
+    "equipment": (
+        N_("Fire extinguishers (locations, monthly check)"),
+        N_("AED and first-aid kits"),
+        N_("Breathing apparatus / air-line masks, rescue tripod"),
+        N_("Spill kits"),
     ),
 }
 
-REASON_TEXT = {
-    "overdue": N_("Overdue"),
-    "never": N_("Never done — due now"),
-}
+NEVER_DONE = N_("Never done — due now")
+OVERDUE = N_("Overdue")
 
 
 def _ask_text(parent: QWidget, title: str, prompt: str, default: str = "") -> str | None:
@@ -143,7 +152,6 @@ class ManualPage(QWidget):
         right = QWidget()
         box = QVBoxLayout(right)
         box.setContentsMargins(8, 0, 0, 0)
-        head = QGridLayout()
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("manualTitle")
         self.version_edit = QLineEdit()
@@ -151,23 +159,26 @@ class ManualPage(QWidget):
         self.posted_edit = DateField(optional=True)
         self.state_label = QLabel("")
         self.state_label.setObjectName("manualState")
-        head.addWidget(QLabel(_("Title")), 0, 0)
-        head.addWidget(self.title_edit, 0, 1, 1, 3)
-        head.addWidget(QLabel(_("Version")), 1, 0)
-        head.addWidget(self.version_edit, 1, 1)
-        head.addWidget(QLabel(_("Posted on")), 1, 2, Qt.AlignmentFlag.AlignRight)
-        head.addWidget(self.posted_edit, 1, 3)
-        head.setColumnStretch(1, 1)
+        head = QHBoxLayout()
+        head.addWidget(QLabel(_("Title")))
+        head.addWidget(self.title_edit, 1)
+        head.addWidget(QLabel(_("Version")))
+        head.addWidget(self.version_edit)
+        head.addWidget(QLabel(_("Posted on")))
+        head.addWidget(self.posted_edit)
         box.addLayout(head)
         box.addWidget(self.state_label)
         self.sections = QTabWidget()
+        self.sections.setElideMode(Qt.TextElideMode.ElideRight)
+        self.sections.setUsesScrollButtons(False)
         self.section_edits: dict[str, QPlainTextEdit] = {}
         for key in MANUAL_SECTIONS:
             edit = QPlainTextEdit()
             edit.setObjectName(f"section-{key}")
             edit.textChanged.connect(self._mark_dirty)
             self.section_edits[key] = edit
-            self.sections.addTab(edit, _(SECTION_TITLES[key]))
+            index = self.sections.addTab(edit, _(SECTION_TABS[key]))
+            self.sections.setTabToolTip(index, _(SECTION_TITLES[key]))
         box.addWidget(self.sections, 1)
         self.error = ErrorBanner()
         box.addWidget(self.error)
@@ -183,12 +194,12 @@ class ManualPage(QWidget):
             buttons.addWidget(button)
         box.addLayout(buttons)
         split.addWidget(right)
-        split.setSizes([360, 800])
+        split.setSizes([250, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
-        for edit in (self.title_edit, self.version_edit):
-            edit.textChanged.connect(self._mark_dirty)
+        self.title_edit.textChanged.connect(self._mark_dirty)
+        self.version_edit.textChanged.connect(self._mark_dirty)
         self.posted_edit.dateChanged.connect(self._mark_dirty)
         self._show(None)
 
@@ -223,7 +234,7 @@ class ManualPage(QWidget):
             self.version_edit.setText("1.0")
             self.posted_edit.set_value(None)
             for key, edit in self.section_edits.items():
-                edit.setPlainText(_(SECTION_SKELETONS[key]))
+                edit.setPlainText("\n".join(_(line) for line in SECTION_SKELETONS[key]))
             self.state_label.setText(_("New manual — not saved yet."))
         else:
             self.title_edit.setText(manual.title)
@@ -248,7 +259,7 @@ class ManualPage(QWidget):
         self.approve_button.setEnabled(not locked)
         self.revise_button.setEnabled(locked)
         self._loading = False
-        self.dirty = manual is None  # a new manual's skeleton is unsaved work
+        self.dirty = False
 
     def _input(self) -> ops.ManualInput:
         return ops.ManualInput(
@@ -267,7 +278,9 @@ class ManualPage(QWidget):
         def saved(new_id: str) -> None:
             self.dirty = False
             self.list.refresh()
-            ops.load_manual(self.ctx, self, new_id, lambda m: self._after_save(m, then), self.error.show_error)
+            ops.load_manual(
+                self.ctx, self, new_id, lambda m: self._after_save(m, then), self.error.show_error
+            )
 
         ops.save_manual(self.ctx, self, manual_id, self._input(), saved, self.error.show_error)
 
@@ -331,7 +344,11 @@ class DrillPlanPage(QWidget):
         layout.addWidget(self.due_box)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        status_choices = ((N_("All drills"), None), (N_("Planned"), "planned"), (N_("Done"), "done"))
+        status_choices = (
+            (N_("All drills"), None),
+            (N_("Planned"), "planned"),
+            (N_("Carried out"), DRILL_DONE),
+        )
         type_choices = ((N_("All types"), None), *((EXTRA_TYPE[t], t) for t in DRILL_TYPES))
         self.list = ListView(
             ctx.tasks,
@@ -356,6 +373,7 @@ class DrillPlanPage(QWidget):
         self.scenario_edit = QPlainTextEdit()
         self.scenario_edit.setObjectName("drillScenario")
         self.scenario_edit.setPlaceholderText(_("What happens, where, who plays which role…"))
+        self.scenario_edit.setMaximumHeight(150)
         self.expected_spin = QSpinBox()
         self.expected_spin.setRange(0, 9999)
         self.expected_spin.setSpecialValueText(_("from the roll call"))
@@ -364,11 +382,12 @@ class DrillPlanPage(QWidget):
         form.addRow(_("Area"), self.area_box)
         form.addRow(_("Scenario"), self.scenario_edit)
         form.addRow(_("People expected"), self.expected_spin)
-        box.addLayout(form, 1)
+        box.addLayout(form)
         self.result_label = QLabel("")
         self.result_label.setObjectName("drillResult")
         self.result_label.setWordWrap(True)
         box.addWidget(self.result_label)
+        box.addStretch(1)
         self.error = ErrorBanner()
         box.addWidget(self.error)
         buttons = QHBoxLayout()
@@ -421,17 +440,21 @@ class DrillPlanPage(QWidget):
         for row in rows:
             duty = row.duty_label_ko if current_language() == "ko" else row.duty_label_en
             if row.due_on is None:
-                due = _(REASON_TEXT["never"])
+                due = _(NEVER_DONE)
             else:
                 due = _("next due {day}").format(day=row.due_on)
                 if row.overdue:
-                    due = f"{_(REASON_TEXT['overdue'])} — {due}"
+                    due = f"{_(OVERDUE)} — {due}"
             parts = [f"<b>{duty}</b>", due]
             if row.last_done:
                 parts.append(_("last done {day}").format(day=row.last_done))
             parts.append(
                 _("planned {day}").format(day=row.next_planned) if row.next_planned else _("no drill planned")
             )
+            late = bool(row.due_on and row.next_planned and row.next_planned > row.due_on)
+            if late:
+                warning = _("planned after the due date")
+                parts.append(f"<span style='color:#b00020'>{warning}</span>")
             text = QLabel(" · ".join(parts) + f"  <span style='color:#666'>({row.source})</span>")
             text.setObjectName(f"due-{row.drill_type}")
             text.setWordWrap(True)
@@ -457,7 +480,7 @@ class DrillPlanPage(QWidget):
         self._loading = True
         self.drill = drill
         self.error.clear_error()
-        done = drill is not None and drill.status != "planned"
+        done = drill is not None and drill.status != "planned"  # done, or completed in imports
         if drill is None:
             self.type_box.setCurrentIndex(0)
             self.planned_edit.set_value(date.today())
@@ -500,7 +523,6 @@ class DrillPlanPage(QWidget):
             self.refresh()
             ops.load_drill(self.ctx, self, new_id, lambda d: self._after_save(d, then), self.error.show_error)
 
-        ops.save_manual if False else None  # noqa: B018 - keeps the two save paths symmetrical to read
         ops.plan_drill(self.ctx, self, drill_id, self._plan(), saved, self.error.show_error)
 
     def _after_save(self, drill: DrillDetail, then: Any) -> None:
@@ -526,9 +548,13 @@ def _mmss(seconds: float | None) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
+def _local(stored: str | None) -> str:
+    return local_text(parse_iso_utc(stored)) if stored else ""
+
+
 def _result_text(drill: DrillDetail) -> str:
     lines = [
-        _("Carried out {when}.").format(when=(drill.performed_at or "")[:16].replace("T", " ") + " UTC"),
+        _("Carried out {when}.").format(when=_local(drill.performed_at)),
         _("Alarm after {a}; everyone out {e} after the alarm.").format(
             a=_mmss(drill.seconds_to_alarm), e=_mmss(drill.seconds_to_evacuate)
         ),
@@ -542,7 +568,7 @@ def _result_text(drill: DrillDetail) -> str:
     if drill.actions:
         lines.append(_("Corrective actions: {n}").format(n=len(drill.actions)))
     if drill.form_record_id:
-        lines.append(_("A draft drill record was opened on the Inspections screen for the sign-off."))
+        lines.append(_("The drill record form (sign-off, photos) is on the Inspections screen."))
     return "\n".join(lines)
 
 
@@ -557,8 +583,9 @@ class DepartmentFilter(QSortFilterProxyModel):
         self.department = ""
 
     def set_department(self, department: str) -> None:
+        self.beginFilterChange()
         self.department = department
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:
         if not self.department:
@@ -637,6 +664,7 @@ class DrillRunPage(QWidget):
             spin.setSpecialValueText("—")
             spin.setValue(-1)
             spin.setSuffix(_(" s"))
+            spin.setMaximumWidth(140)
         times.addRow(_("Start → alarm"), self.alarm_spin)
         times.addRow(_("Alarm → everyone out"), self.evacuate_spin)
         left.addLayout(times)
@@ -653,7 +681,9 @@ class DrillRunPage(QWidget):
         body.addLayout(left, 3)
 
         right = QVBoxLayout()
-        right.addWidget(QLabel(f"<b>{_('Roll call')}</b>"))
+        roll_title = QLabel(_("Roll call"))
+        roll_title.setStyleSheet("font-weight: bold;")
+        right.addWidget(roll_title)
         filter_row = QHBoxLayout()
         self.department_box = QComboBox()
         self.department_box.setObjectName("department")
@@ -729,10 +759,14 @@ class DrillRunPage(QWidget):
         self.evacuated_button.setEnabled(self.running)
         self.finish_button.setEnabled(loaded and self.started_at is not None and not self.saving)
         self.action_button.setEnabled(loaded)
-        self.start_button.setText(_("Stop") if self.running else (_("Restart") if self.stopped_ms else _("Start")))
+        self.start_button.setText(
+            _("Stop") if self.running else (_("Restart") if self.stopped_ms else _("Start"))
+        )
 
     def load(self, drill: DrillDetail) -> None:
-        if self.in_progress() and drill.id != (self.drill.id if self.drill else None):
+        if self.in_progress():
+            if self.drill is not None and drill.id == self.drill.id:
+                return  # back to the drill that is running: keep its stopwatch
             if not common.confirm(self, _("A drill is running. Abandon it and load another?")):
                 return
         self.drill = drill
@@ -869,8 +903,16 @@ class DrillRunPage(QWidget):
         assert self.started_at is not None
         alarm = self.alarm_spin.value()
         evacuate = self.evacuate_spin.value()
-        roll = tuple(ops.RollCallEntry(r.person.id, r.person.name, r.checked) for r in self.roll_model.rows)
-        shown = [r for r in roll if r.present] or list(roll)
+        visible = {
+            self.proxy.data(self.proxy.index(i, 0), Qt.ItemDataRole.UserRole)
+            for i in range(self.proxy.rowCount())
+        }
+        # who was expected (the filtered roster) and anyone ticked outside it
+        roll = tuple(
+            ops.RollCallEntry(r.person.id, r.person.name, r.checked)
+            for r in self.roll_model.rows
+            if r.checked or r.person.id in visible
+        )
         return ops.DrillResult(
             started_at=self.started_at,
             seconds_to_alarm=alarm if alarm >= 0 else None,
@@ -878,7 +920,7 @@ class DrillRunPage(QWidget):
             headcount_expected=self.expected_spin.value(),
             headcount_actual=self.present(),
             observations=self.observations.toPlainText(),
-            roll_call=tuple(shown) if self.present() else roll,
+            roll_call=roll,
             place=self.drill.area_name if self.drill else None,
         )
 
@@ -887,7 +929,9 @@ class DrillRunPage(QWidget):
             return
         if self.running:
             self.start_stop()
-        if not common.confirm(self, _("Finish the drill and save its record? It cannot be changed afterwards.")):
+        if not common.confirm(
+            self, _("Finish the drill and save its record? It cannot be changed afterwards.")
+        ):
             return
         self.saving = True
         self._enable()
@@ -966,7 +1010,7 @@ class EmergencyScreen(Screen):
             self.planner.list.focus_search()
 
     def has_unsaved_changes(self) -> bool:
-        return self.manual.dirty and self.manual.manual is not None or self.planner.dirty or self.run.in_progress()
+        return self.manual.dirty or self.planner.dirty or self.run.in_progress()
 
     def open_filtered(self, filters: dict[str, object]) -> None:
         self.tabs.setCurrentWidget(self.planner)

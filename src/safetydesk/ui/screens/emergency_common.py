@@ -47,6 +47,8 @@ EXTRA_CODES: dict[str, str] = {
     "lost_time": N_("Lost-time injury"),
     "fatality": N_("Fatality"),
     "illness": N_("Occupational illness"),
+    "investigating": N_("Under investigation"),
+    "drill_done": N_("Carried out"),
     # drill types
     "fire": N_("Fire evacuation"),
     "chemical_leak": N_("Chemical leak"),
@@ -199,6 +201,7 @@ class CheckPeopleModel(QAbstractTableModel):
         self.with_hours = with_hours
         self.rows: list[CheckRow] = []
         self.read_only = False
+        self.default_hours: float | None = None  # shown for ticked rows without hours of their own
 
     def set_rows(self, rows: Sequence[CheckRow]) -> None:
         self.beginResetModel()
@@ -212,6 +215,11 @@ class CheckPeopleModel(QAbstractTableModel):
         self.rows = [replace(r, checked=checked) for r in self.rows]
         self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1))
         self.changed.emit()
+
+    def set_default_hours(self, hours: float | None) -> None:
+        self.default_hours = hours
+        if self.rows and self.with_hours:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self.rows) - 1, 3))
 
     def checked_rows(self) -> list[CheckRow]:
         return [r for r in self.rows if r.checked]
@@ -247,9 +255,10 @@ class CheckPeopleModel(QAbstractTableModel):
             if column == 2:
                 return label(row.person.job_type)
             if column == 3:
+                hours = row.hours if row.hours is not None else self.default_hours
                 if role == Qt.ItemDataRole.EditRole:
-                    return row.hours if row.hours is not None else 0.0
-                return f"{row.hours:g}" if row.hours is not None and row.checked else ""
+                    return hours if hours is not None else 0.0
+                return f"{hours:g}" if hours is not None and row.checked else ""
             return None
         if role == Qt.ItemDataRole.CheckStateRole:
             if column == 0:

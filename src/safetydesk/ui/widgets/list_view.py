@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.core.i18n import _
+from safetydesk.core.queries.lists import default_sort
 from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.tasks import TaskRunner
 from safetydesk.ui.widgets.paged_model import PagedTableModel
@@ -70,7 +71,17 @@ class ListView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("table")
         self.table.setModel(self.model)
+        # Show the list's own default sort in the header without running a query for it.
+        sort_key, descending = default_sort(list_name)
+        keys = [c[0] for c in self.model.columns]
+        self.model.suspend_sort = True
+        if sort_key in keys:
+            self.table.horizontalHeader().setSortIndicator(
+                keys.index(sort_key),
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+            )
         self.table.setSortingEnabled(True)
+        self.model.suspend_sort = False
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)

@@ -169,7 +169,11 @@ class PagedTableModel(QAbstractTableModel):
             return section + 1
         return None
 
+    suspend_sort = False  # set while a view wires up its header, so that wiring loads nothing
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.suspend_sort:
+            return
         if 0 <= column < len(self.columns):
             self.set_query(
                 replace(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.core.i18n import _
-from safetydesk.ui.operations.inspections import CompletionPlan, NewFormChoices
+from safetydesk.ui.operations.inspections import CompletionPlan, NewFormChoices, TemplateOption
 from safetydesk.ui.screens.inspections.texts import (
     FAIL_COLOR,
     KIND_LABELS,
@@ -76,7 +76,7 @@ class NewFormDialog(QDialog):
             group.addChild(item)
         self.tree.expandAll()
         self.tree.currentItemChanged.connect(lambda *_a: self._template_changed())
-        self.tree.itemDoubleClicked.connect(lambda *_a: self.accept() if self.ok.isEnabled() else None)
+        self.tree.itemDoubleClicked.connect(lambda *_a: self._accept_if_ready())
         row.addWidget(self.tree, 3)
 
         form = QFormLayout()
@@ -119,6 +119,10 @@ class NewFormDialog(QDialog):
         layout.addWidget(buttons)
         self._template_changed()
 
+    def _accept_if_ready(self) -> None:
+        if self.ok.isEnabled():
+            self.accept()
+
     # -- selection -----------------------------------------------------------------------------
 
     def template_id(self) -> str | None:
@@ -129,9 +133,9 @@ class NewFormDialog(QDialog):
     def select_template(self, template_id: str) -> bool:
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                child = group.child(j)
-                if child.data(0, TEMPLATE_ROLE) == template_id:
+            for j in range(group.childCount() if group is not None else 0):
+                child = group.child(j) if group is not None else None
+                if child is not None and child.data(0, TEMPLATE_ROLE) == template_id:
                     self.tree.setCurrentItem(child)
                     return True
         return False
@@ -142,17 +146,17 @@ class NewFormDialog(QDialog):
             self.equipment.setCurrentIndex(index)
         return index >= 0
 
-    def _template(self) -> object:
+    def _template(self) -> TemplateOption | None:
         chosen = self.template_id()
         return next((t for t in self.choices.templates if t.id == chosen), None)
 
     def _needs_equipment(self) -> bool:
         template = self._template()
-        return getattr(template, "kind", None) == "prework_check"
+        return template is not None and template.kind == "prework_check"
 
     def _template_changed(self) -> None:
         template = self._template()
-        kinds: Sequence[str] = getattr(template, "equipment_kinds", ()) if template is not None else ()
+        kinds: Sequence[str] = template.equipment_kinds if template is not None else ()
         previous = self.equipment.currentData()
         self.equipment.blockSignals(True)
         self.equipment.clear()
@@ -229,11 +233,15 @@ class CompleteDialog(QDialog):
         self.owner.setObjectName("owner")
         if plan.planned:
             intro = QLabel(
-                _("Completing opens {n} finding(s), each with a corrective action:").format(n=len(plan.planned))
+                _("Completing opens {n} finding(s), each with a corrective action:").format(
+                    n=len(plan.planned)
+                )
             )
             intro.setWordWrap(True)
             layout.addWidget(intro)
-            self.table.setHorizontalHeaderLabels([_("Failed item"), _("Severity"), _("Action due"), _("Photos")])
+            self.table.setHorizontalHeaderLabels(
+                [_("Failed item"), _("Severity"), _("Action due"), _("Photos")]
+            )
             self.table.setRowCount(len(plan.planned))
             for row, item in enumerate(plan.planned):
                 cells = (

@@ -98,7 +98,7 @@ class FormView(QScrollArea):
             legal.setObjectName("legalBasis")
             legal_layout = QVBoxLayout(legal)
             legal_layout.setContentsMargins(10, 6, 10, 6)
-            caption = QLabel(f"<b>{_('Legal basis')}</b>")
+            caption = QLabel("<b>" + _("Legal basis") + "</b>")
             text = QLabel(tr(self.template.legal_basis))
             text.setObjectName("legalBasisText")
             text.setWordWrap(True)
@@ -147,6 +147,9 @@ class FormView(QScrollArea):
         return any(card.busy() for card in self.cards.values())
 
     # -- problems ------------------------------------------------------------------------------
+
+    def has_problems(self) -> bool:
+        return any(card.problem.isVisibleTo(card) for card in self.cards.values())
 
     def clear_problems(self) -> None:
         for card in self.cards.values():

@@ -6,6 +6,7 @@ also enforce the 25 MB photo limit) and decoding happens on the CPU lane.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -272,7 +273,7 @@ class SignaturePad(QWidget):
         painter = QPainter(self.image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor("#111111"), 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        for start, end in zip(points, points[1:], strict=False):
+        for start, end in itertools.pairwise(points):
             painter.drawLine(start, end)
         painter.end()
         if len(points) > 1:
@@ -284,7 +285,7 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.image.save(buffer, "PNG")
+        self.image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; only str works
         buffer.close()
         return bytes(data.data())
 

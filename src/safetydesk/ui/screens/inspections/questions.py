@@ -47,6 +47,8 @@ from safetydesk.ui.screens.inspections.texts import (
     tr,
 )
 
+#: Question types with a small editor; their note sits on the same line.
+COMPACT_TYPES = frozenset({"date", "datetime", "person", "choice", "signature"})
 #: Question types whose failure can call for photo evidence; they get a photo strip and accept drops.
 EVIDENCE_TYPES = frozenset({"yes_no_na", "number", "gas_readings"})
 
@@ -299,12 +301,13 @@ class DateEditor(Editor):
         self.edit.textChanged.connect(self._edited)
         row.addWidget(self.edit)
         self.calendar_button = QToolButton()
-        self.calendar_button.setText("📅")
+        self.calendar_button.setText(_("Calendar"))
         self.calendar_button.setToolTip(_("Pick from a calendar"))
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.calendar_button)
         self.calendar = QCalendarWidget()
-        self.calendar.clicked.connect(lambda day: (self._pick(day), menu.hide()))
+        self.calendar.clicked.connect(self._pick)
+        self.calendar.clicked.connect(lambda _day: menu.hide())
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
@@ -570,17 +573,25 @@ class QuestionCard(QFrame):
         body = QVBoxLayout()
         body.setContentsMargins(32, 0, 0, 0)
         body.setSpacing(4)
-        if not inline:
-            body.addWidget(self.editor)
-
-        self.photos: PhotoStrip | None = None
-        extra = QHBoxLayout()
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText(_("Note"))
         self.note.setReadOnly(read_only)
         self.note.textChanged.connect(self._edited)
-        extra.addWidget(self.note, 2)
+        self.note.setVisible(question.type != "text")  # a text answer is its own note
+        compact = question.type in COMPACT_TYPES and not (question.type == "choice" and question.multiple)
+        if compact:
+            line = QHBoxLayout()
+            line.addWidget(self.editor)
+            line.addWidget(self.note, 1)
+            body.addLayout(line)
+        elif not inline:
+            body.addWidget(self.editor)
+
+        self.photos: PhotoStrip | None = None
+        extra = QHBoxLayout()
+        if not compact:
+            extra.addWidget(self.note, 2)
         if question.type in EVIDENCE_TYPES:
             self.photos = PhotoStrip(io, read_only)
             self.photos.changed.connect(self._edited)
@@ -611,7 +622,7 @@ class QuestionCard(QFrame):
         self.changed.emit()
 
     def _update_note_visibility(self) -> None:
-        if self.read_only:
+        if self.read_only and self.question.type != "text":
             has_note = bool(self.note.text().strip())
             self.note.setVisible(has_note)
             if self.photos is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QWidget
 
 from safetydesk.core.errors import UserError
@@ -86,6 +86,7 @@ QPushButton#fail:checked {{ background: {FAIL_COLOR}; color: white; border: 1px 
 QPushButton#na:checked {{ background: {NA_COLOR}; color: white; border: 1px solid {NA_COLOR}; }}
 QPushButton#pass, QPushButton#fail, QPushButton#na {{ padding: 4px 12px; min-width: 70px; }}
 QLineEdit[outOfLimit="true"] {{ background: {OUT_OF_LIMIT_BG}; border: 1px solid {FAIL_COLOR}; color: {FAIL_COLOR}; }}
+QLineEdit#note[readOnly="true"] {{ border: none; background: transparent; color: #37474f; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {PROBLEM_COLOR}; }}
 """
 
@@ -124,15 +125,15 @@ def error_text(exc: BaseException) -> str:
     return _("Something went wrong: {error}").format(error=str(exc) or type(exc).__name__)
 
 
-def show_error(parent: QWidget, exc: BaseException, title: str | None = None) -> QMessageBox:
+def show_error(parent: QWidget, exc: BaseException, title: str | None = None) -> None:
     """A window-modal message that does not block the event loop (tests and timers keep running)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or _("SafetyDesk"))
     box.setText(error_text(exc))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
-    return box
 
 
 class CodeDelegate(QStyledItemDelegate):

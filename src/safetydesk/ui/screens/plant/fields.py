@@ -154,7 +154,7 @@ def show_failure(parent: QWidget, exc: Exception, where: FieldError | None = Non
     QMessageBox.critical(
         parent,
         "SafetyDesk",
-        _("Something went wrong and the change was not saved:\n{error}").format(
+        _("Something went wrong and the change was not saved: {error}").format(
             error=f"{type(exc).__name__}: {exc}"
         ),
     )

@@ -73,7 +73,7 @@ class AreaLabel(QGraphicsSimpleTextItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
         painter.drawRoundedRect(self.boundingRect(), 4, 4)
-        super().paint(painter, option, widget)
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
 class AreaShape(QGraphicsPolygonItem):
@@ -182,7 +182,7 @@ class FloorPlanView(QGraphicsView):
             _("No floor plan yet — import an image of the site layout.")
         )
         self.empty_text.setBrush(QBrush(QColor("#555")))
-        self._fit_pending = True
+        self._user_zoomed = False  # once the user zooms, resizing keeps their zoom
 
     # -- content -------------------------------------------------------------------------------
 
@@ -234,9 +234,9 @@ class FloorPlanView(QGraphicsView):
         self.selected_area = area_id
         for key, shape in self.shapes.items():
             shape.set_highlighted(key == area_id)
-        shape = self.shapes.get(area_id or "")
-        if shape is not None and centre:
-            self.ensureVisible(shape, 40, 40)
+        chosen = self.shapes.get(area_id or "")
+        if chosen is not None and centre:
+            self.ensureVisible(chosen, 40, 40)
 
     def _update_scene_rect(self) -> None:
         rect = QRectF()
@@ -249,16 +249,14 @@ class FloorPlanView(QGraphicsView):
         self.scene().setSceneRect(rect.adjusted(-20, -20, 20, 20))
 
     def fit(self) -> None:
-        if self.viewport().width() <= 1:
-            self._fit_pending = True
-            return
-        self._fit_pending = False
+        """Show the whole plan (the Fit button, a new plan, and resizing until the user zooms)."""
+        self._user_zoomed = False
         self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._fit_pending or not self.transform().isScaling():
-            self.fit()
+        if not self._user_zoomed:
+            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -338,6 +336,10 @@ class FloorPlanView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.drawing_area is not None:
+            # the press before a double-click normally added this corner already; add it if not
+            point = self.mapToScene(event.position().toPoint())
+            if not self.points or (point - self.points[-1]).manhattanLength() > 0.5:
+                self.points.append(point)
             self.finish_drawing()
             event.accept()
             return
@@ -370,4 +372,5 @@ class FloorPlanView(QGraphicsView):
             current = self.transform().m11()
             if 0.02 < current * factor < 40:
                 self.scale(factor, factor)
+                self._user_zoomed = True
         event.accept()

@@ -67,6 +67,18 @@ def prime_filters(view: ListView, **filters: Any) -> None:
                 box.setCurrentIndex(index)
                 box.blockSignals(False)
     view.model.query = replace(view.model.query, filters={**view.model.query.filters, **filters})
+    view.model.generation += 1  # a page still on its way answers the old query: drop it
+
+
+def prime_sort(view: ListView, key: str, descending: bool = False) -> None:
+    """Sort by ``key`` (and show it in the header) without a reload; the caller reloads once."""
+    header = view.table.horizontalHeader()
+    header.blockSignals(True)
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    header.setSortIndicator(column_of(view, key), order)
+    header.blockSignals(False)
+    view.model.query = replace(view.model.query, sort_key=key, descending=descending)
+    view.model.generation += 1
 
 
 class EquipmentDelegate(QStyledItemDelegate):
@@ -87,8 +99,8 @@ class EquipmentDelegate(QStyledItemDelegate):
             code = index.data(Qt.ItemDataRole.UserRole)
             if code:
                 option.text = self.kind_label(str(code))  # type: ignore[attr-defined]
-        due = index.siblingAtColumn(self.due_col).data(Qt.ItemDataRole.UserRole)
-        retired = index.siblingAtColumn(self.retired_col).data(Qt.ItemDataRole.UserRole)
+        due = index.sibling(index.row(), self.due_col).data(Qt.ItemDataRole.UserRole)
+        retired = index.sibling(index.row(), self.retired_col).data(Qt.ItemDataRole.UserRole)
         state = due_state(str(due) if due else None, retired)
         if not state:
             return

@@ -16,10 +16,10 @@ ASSESSMENT_TYPE_LABELS: dict[str, str] = {
     "continuous": N_("Continuous"),
 }
 HAZARD_CLASS_LABELS: dict[str, str] = {
-    "mechanical": N_("Mechanical"),
-    "electrical": N_("Electrical"),
-    "chemical": N_("Chemical"),
-    "biological": N_("Biological"),
+    "mechanical": N_("Mechanical factors"),
+    "electrical": N_("Electrical factors"),
+    "chemical": N_("Chemical factors"),
+    "biological": N_("Biological factors"),
     "ergonomic": N_("Work characteristics (ergonomic)"),
     "environmental": N_("Work environment"),
     "fall": N_("Fall / slip"),
@@ -30,9 +30,10 @@ DISCOVERY_LABELS: dict[str, str] = {
     "site_round": N_("Site round with workers (required)"),
     "suggestion": N_("Worker suggestions"),
     "interview": N_("Interviews and surveys"),
-    "safety_data": N_("Safety data (MSDS, measurements, health exams)"),
+    "safety_data": N_("MSDS, measurements, health exams"),
     "checklist": N_("Checklists"),
     "near_miss": N_("Near misses and accidents"),
+    "tbm": N_("TBM (pre-work meetings)"),
     "other": N_("Other sources"),
 }
 ROLE_LABELS: dict[str, str] = {

@@ -52,18 +52,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("situation", N_("Hazard situation and result"), "text", 230),
     Column("legal_basis", N_("Legal basis"), "text", 120),
     Column("current_controls", N_("Current controls"), "text", 170),
-    Column("likelihood", N_("Likelihood"), "likelihood", 78),
-    Column("severity", N_("Severity of harm"), "severity", 78),
+    Column("likelihood", N_("Likelihood"), "likelihood", 84),
+    Column("severity", N_("Severity of harm"), "severity", 96),
     Column("level", N_("Risk level"), "level", 100),
     Column("current_result", N_("Current risk"), "result", 110),
-    Column("acceptable", N_("Acceptable"), "accept", 62),
+    Column("acceptable", N_("Acceptable"), "accept", 76),
     Column("reduction_measures", N_("Reduction measures"), "text", 210),
     Column("hierarchy", N_("Control"), "hierarchy", 105),
-    Column("residual_likelihood", N_("Likelihood after"), "likelihood", 78, residual=True),
-    Column("residual_severity", N_("Severity after"), "severity", 78, residual=True),
+    Column("residual_likelihood", N_("Likelihood after"), "likelihood", 84, residual=True),
+    Column("residual_severity", N_("Severity after"), "severity", 96, residual=True),
     Column("residual_level", N_("Level after"), "level", 100, residual=True),
     Column("residual_result", N_("Risk after improvement"), "result", 110, residual=True),
-    Column("residual_acceptable", N_("Acceptable after"), "accept", 62, residual=True),
+    Column("residual_acceptable", N_("Acceptable after"), "accept", 76, residual=True),
     Column("planned_on", N_("Planned date"), "date", 92),
     Column("completed_on", N_("Completed on"), "date", 92),
     Column("owner_name", N_("Owner"), "owner", 90),
@@ -264,9 +264,12 @@ class RiskItemsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].residual:
                 return _("Re-decided risk after the reduction measures")
             return None
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return section + 1
+        if (
+            orientation == Qt.Orientation.Vertical
+            and 0 <= section < len(self.rows)
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return section + 1
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -1,0 +1,5 @@
+"""Risk assessments screen (KRAS table editor)."""
+
+from safetydesk.ui.screens.risk.screen import RiskScreen
+
+__all__ = ["RiskScreen"]
