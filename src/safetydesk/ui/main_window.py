@@ -13,20 +13,20 @@ from safetydesk.core.i18n import _
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
+from safetydesk.ui.screens.emergency import EmergencyScreen
 from safetydesk.ui.screens.home import HomeScreen
-from safetydesk.ui.screens.planned import (
-    EmergencyScreen,
-    IncidentsScreen,
-    InspectionsScreen,
-    PeopleScreen,
-    RiskScreen,
-)
+from safetydesk.ui.screens.incidents import IncidentsScreen
+from safetydesk.ui.screens.people import PeopleScreen
+from safetydesk.ui.screens.planned import InspectionsScreen
 from safetydesk.ui.screens.plant import PlantScreen
+from safetydesk.ui.screens.policies import PoliciesScreen
+from safetydesk.ui.screens.risk import RiskScreen
 from safetydesk.ui.screens.settings import SettingsScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen,
     PlantScreen,
+    PoliciesScreen,
     InspectionsScreen,
     ActionsScreen,
     RiskScreen,

@@ -199,7 +199,7 @@ objectives = Table(
     *_common(),
     *_lockable(),
     *_retention(),
-    _ref("policies"),
+    _ref("policies", name="policy_id"),
     Column("year", Integer, nullable=False),
     Column("title", String(200), nullable=False),
     Column("target", String(200), nullable=True),

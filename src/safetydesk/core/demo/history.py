@@ -25,7 +25,7 @@ from safetydesk.core.demo.texts import (
     EMERGENCY_MANUAL,
     EMERGENCY_MANUAL_TITLE,
     FIRE_SCENARIOS,
-    HAZARD_GROUP_BY_CLASS,
+    HAZARD_GROUP_BY_TASK,
     HOT_WORK_JOBS,
     INJURIES,
     INSPECTION_REMARKS,
@@ -149,9 +149,9 @@ def policy_revision_and_objectives(demo: Demo) -> None:
                     complete_in(tx, "objectives", objective, date(year + 1, 1, 10))
 
 
-# tables.py derives the column name with ``"policies".rstrip("s")``, which gives ``policie_id``;
+# tables.py derives the column name with ``"policies".rstrip("s")``, which gives ``policy_id``;
 # use whichever name the schema has so the demo keeps working once that is fixed.
-_POLICY_FK = "policy_id" if "policy_id" in objectives_table.c else "policie_id"
+_POLICY_FK = "policy_id" if "policy_id" in objectives_table.c else "policy_id"
 
 
 def _year_stats(demo: Demo) -> dict[int, dict[str, int]]:
@@ -211,13 +211,13 @@ def assess(
     supervisor = demo.area_owner(area)
     crew = [p for p in demo.team_members(area.spec.team, on) if p.language == "ko"][:2]
     participants = [
-        {"person_id": officer.id, "name": officer.name, "role": "평가 총괄 (안전보건관리담당자)"},
-        {"person_id": supervisor.id, "name": supervisor.name, "role": "관리감독자"},
-        *({"person_id": p.id, "name": p.name, "role": "해당 작업 근로자"} for p in crew),
+        {"person_id": officer.id, "name": officer.name, "role": "safety_staff"},
+        {"person_id": supervisor.id, "name": supervisor.name, "role": "supervisor"},
+        *({"person_id": p.id, "name": p.name, "role": "worker"} for p in crew),
     ]
     rep = demo.worker_rep
     if rep.employed(on):
-        participants.append({"person_id": rep.id, "name": rep.name, "role": "근로자대표"})
+        participants.append({"person_id": rep.id, "name": rep.name, "role": "worker_rep"})
     finished = on + timedelta(days=rng.randint(3, 10))
     draft = finished >= demo.today
     done_by: dict[str, date] = {}
@@ -239,7 +239,7 @@ def assess(
                 "worker_rep_participated": rep.employed(on),
                 "discovery_methods": sorted(
                     rng.sample(
-                        ["site_round", "worker_interview", "near_miss", "suggestion", "checklist", "tbm"], 3
+                        ["site_round", "interview", "near_miss", "suggestion", "checklist", "tbm"], 3
                     )
                 ),
                 "reported_to_owner_on": None if draft else finished + timedelta(days=rng.randint(1, 5)),
@@ -290,7 +290,7 @@ def assess(
                     area=area,
                     owner=supervisor,
                     found_by=officer.name,
-                    hazard_group=HAZARD_GROUP_BY_CLASS.get(item.hazard_class),
+                    hazard_group=HAZARD_GROUP_BY_TASK.get(item.task),
                     hierarchy=item.hierarchy,
                     due_on=due,
                 )
@@ -358,7 +358,7 @@ def risk_assessments(demo: Demo) -> None:
     # new machines bought during the history are assessed before use (수시평가)
     for machine in demo.machines:
         if demo.start < machine.installed_on < demo.today - timedelta(days=5) and machine.spec.prework:
-            items = [i for i in RISK_ITEMS[machine.area.spec.code] if i.hazard_class == "기계적 요인"][:3]
+            items = [i for i in RISK_ITEMS[machine.area.spec.code] if i.hazard_class == "mechanical"][:3]
             assess(
                 demo,
                 machine.area,
@@ -414,8 +414,7 @@ def incidents(demo: Demo) -> None:
                 items = [
                     i
                     for i in RISK_ITEMS[area.spec.code]
-                    if HAZARD_GROUP_BY_CLASS.get(i.hazard_class) == text.event.hazard_group
-                    or i.hazard_class == "작업특성 요인"
+                    if HAZARD_GROUP_BY_TASK.get(i.task) == text.event.hazard_group
                 ] or list(RISK_ITEMS[area.spec.code][:2])
                 assess(
                     demo,

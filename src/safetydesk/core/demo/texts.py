@@ -757,7 +757,7 @@ TBM_TOPICS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
 @dataclass(frozen=True)
 class RiskItemText:
     task: str
-    hazard_class: str
+    hazard_class: str  # domain.risk_assessment.HAZARD_CLASSES
     situation: str
     legal_basis: str
     current_controls: str
@@ -773,7 +773,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "PR": (
         RiskItemText(
             "프레스 금형 교체·조정",
-            "기계적 요인",
+            "mechanical",
             "금형 교체 중 슬라이드 불시 하강 → 손·팔 끼임, 절단",
             "안전보건규칙 제104조(금형조정작업의 위험 방지)",
             "금형 교체 절차서, 전원 차단",
@@ -786,7 +786,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "프레스 블랭킹 작업(소재 투입)",
-            "기계적 요인",
+            "mechanical",
             "방호장치 무효화 상태에서 손 투입 → 손가락 절단",
             "안전보건규칙 제103조(프레스 등의 위험 방지)",
             "광전자식 방호장치, 작업 전 점검",
@@ -799,7 +799,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "전단기 강판 절단",
-            "기계적 요인",
+            "mechanical",
             "누름판·칼날 사이 손 끼임 → 절단",
             "안전보건규칙 제103조(프레스 등의 위험 방지)",
             "칼날 가드, 누름판 덮개",
@@ -812,7 +812,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "블랭킹 스크랩 처리",
-            "기계적 요인",
+            "mechanical",
             "스크랩 비산 → 눈 부상, 베임",
             "안전보건규칙 제32조(보호구의 지급 등)",
             "보안경 지급",
@@ -825,7 +825,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "프레스 가동",
-            "작업환경 요인",
+            "environmental",
             "85 dB(A) 초과 소음 노출 → 소음성 난청",
             "안전보건규칙 제516조(청력보호구의 지급 등)",
             "귀마개 지급",
@@ -838,7 +838,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "금형 운반(대차·크레인)",
-            "작업특성 요인",
+            "mechanical",
             "금형 낙하·대차 전도 → 발 협착",
             "안전보건규칙 제385조(중량물 취급)",
             "5톤 크레인 사용, 안전화",
@@ -853,7 +853,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "CR": (
         RiskItemText(
             "천장크레인 블록 인양",
-            "기계적 요인",
+            "mechanical",
             "슬링 이탈·파단으로 인양물 낙하 → 하부 작업자 사망",
             "안전보건규칙 제146조(크레인 작업 시의 조치), 제163조",
             "슬링 작업 전 점검, 신호수",
@@ -866,7 +866,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "크레인 운전",
-            "기계적 요인",
+            "mechanical",
             "권과방지장치 고장으로 훅 블록 충돌·낙하",
             "안전보건규칙 제134조(방호장치의 조정)",
             "작업 시작 전 점검",
@@ -879,7 +879,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "인양물 유도",
-            "작업특성 요인",
+            "mechanical",
             "손으로 인양물 잡다가 흔들림에 충돌·협착",
             "안전보건규칙 제146조(크레인 작업 시의 조치)",
             "작업 표준 교육",
@@ -892,7 +892,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "크레인 런웨이 점검·정비(협력업체)",
-            "작업특성 요인",
+            "fall",
             "런웨이 거더 위 점검 중 추락",
             "안전보건규칙 제42조(추락의 방지)",
             "안전대 지급",
@@ -905,7 +905,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "출하 차량 상차",
-            "작업특성 요인",
+            "fall",
             "적재함에서 추락",
             "안전보건규칙 제187조(승강설비)",
             "없음",
@@ -920,7 +920,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "PT": (
         RiskItemText(
             "스프레이 도장",
-            "화학(물질)적 요인",
+            "chemical",
             "유기용제 증기 흡입 → 중독, 두통",
             "안전보건규칙 제422조(관리대상 유해물질과 관계되는 설비), 제450조",
             "배기장치, 방독마스크",
@@ -933,7 +933,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "도료·시너 취급",
-            "화학(물질)적 요인",
+            "fire_explosion",
             "정전기 스파크로 증기 인화 → 화재·폭발",
             "안전보건규칙 제232조(폭발 또는 화재 등의 예방), 제325조(정전기로 인한 화재 폭발 등 방지)",
             "방폭 조명, 소화기",
@@ -946,7 +946,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "블라스팅",
-            "작업환경 요인",
+            "environmental",
             "분진·소음 노출 → 진폐, 난청",
             "안전보건규칙 제617조(호흡용 보호구의 지급 등)",
             "송기식 후드",
@@ -959,7 +959,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "도료 소분·조색",
-            "화학(물질)적 요인",
+            "chemical",
             "경고표시 없는 용기 오인 섭취·피부 접촉",
             "산업안전보건법 제115조(물질안전보건자료대상물질 용기 등의 경고표시)",
             "MSDS 게시",
@@ -974,7 +974,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "WD": (
         RiskItemText(
             "CO2 용접",
-            "화학(물질)적 요인",
+            "chemical",
             "용접 흄(망간 등) 흡입 → 직업성 질환",
             "안전보건규칙 제72조(후드), 제429조(국소배기장치의 성능)",
             "중앙 집진, 방진마스크",
@@ -987,7 +987,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "용접·절단",
-            "화학(물질)적 요인",
+            "fire_explosion",
             "불티 비산으로 가연물 착화 → 화재",
             "안전보건규칙 제241조(화재위험작업 시의 준수사항), 제241조의2(화재감시자)",
             "소화기 비치",
@@ -1000,7 +1000,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "가스 절단",
-            "화학(물질)적 요인",
+            "fire_explosion",
             "호스 누설·역화 → 폭발",
             "안전보건규칙 제233조(가스용접 등의 작업), 제234조(가스등의 용기)",
             "역화방지기",
@@ -1013,7 +1013,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "용접 로봇 티칭",
-            "기계적 요인",
+            "mechanical",
             "티칭 중 로봇 오작동 → 협착",
             "안전보건규칙 제222조(교시 등), 제223조(운전 중 위험 방지)",
             "안전펜스, 비상정지",
@@ -1026,7 +1026,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "하절기 용접",
-            "작업환경 요인",
+            "environmental",
             "고열·폭염 → 열사병",
             "안전보건규칙 제566조(휴식 등), 제567조(휴게시설의 설치)",
             "음용수 비치",
@@ -1039,7 +1039,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "용접기 사용",
-            "전기적 요인",
+            "electrical",
             "홀더·케이블 피복 손상 → 감전",
             "안전보건규칙 제306조(교류아크용접기 등)",
             "자동전격방지기",
@@ -1054,7 +1054,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "MC": (
         RiskItemText(
             "CNC 선반 가공물 측정",
-            "기계적 요인",
+            "mechanical",
             "회전하는 척에 장갑·소매 말림",
             "안전보건규칙 제87조(원동기·회전축 등의 위험 방지), 제97조",
             "도어 인터록",
@@ -1067,7 +1067,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "연삭 작업",
-            "기계적 요인",
+            "mechanical",
             "숫돌 파손 파편 비산 → 얼굴·눈 부상",
             "안전보건규칙 제122조(연삭숫돌의 덮개 등)",
             "숫돌 덮개",
@@ -1080,7 +1080,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "범용 밀링 작업",
-            "기계적 요인",
+            "mechanical",
             "벨트·풀리 노출부 끼임",
             "안전보건규칙 제87조(원동기·회전축 등의 위험 방지)",
             "없음(커버 파손)",
@@ -1093,7 +1093,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "절삭유 사용",
-            "작업환경 요인",
+            "fall",
             "바닥 누유로 미끄러짐·넘어짐",
             "안전보건규칙 제3조(전도의 방지)",
             "흡착포",
@@ -1106,7 +1106,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "가공물 인양(호이스트)",
-            "기계적 요인",
+            "mechanical",
             "훅 해지장치 없는 상태에서 인양물 이탈 낙하",
             "안전보건규칙 제137조(해지장치의 사용)",
             "작업 전 점검",
@@ -1121,7 +1121,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "WH": (
         RiskItemText(
             "지게차 운행",
-            "기계적 요인",
+            "mechanical",
             "후진 중 보행자 충돌",
             "안전보건규칙 제172조(접촉의 방지), 제179조(전조등 등의 설치)",
             "후진 경보음",
@@ -1134,7 +1134,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "랙 적재",
-            "작업특성 요인",
+            "mechanical",
             "상단 적재물 낙하",
             "안전보건규칙 제393조(화물의 적재)",
             "없음",
@@ -1147,7 +1147,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "강판 하역",
-            "작업특성 요인",
+            "ergonomic",
             "받침목 이탈로 강판 내려앉아 발 협착",
             "안전보건규칙 제385조(중량물 취급)",
             "안전화",
@@ -1160,7 +1160,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "지게차 포크 위 탑승",
-            "작업특성 요인",
+            "fall",
             "포크 위 사람 탑승 후 추락",
             "안전보건규칙 제86조(탑승의 제한)",
             "탑승 금지 교육",
@@ -1175,7 +1175,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "CP": (
         RiskItemText(
             "공기압축기 일상 점검",
-            "기계적 요인",
+            "mechanical",
             "회전부 덮개 탈락 상태에서 벨트 끼임",
             "안전보건규칙 제87조(원동기·회전축 등의 위험 방지)",
             "덮개",
@@ -1188,7 +1188,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "공기저장탱크 운용",
-            "기계적 요인",
+            "fire_explosion",
             "안전밸브 고착으로 과압 파열",
             "안전보건규칙 제261조(안전밸브 등의 설치)",
             "안전밸브, 압력계",
@@ -1201,7 +1201,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "압축기 정비",
-            "전기적 요인",
+            "electrical",
             "정비 중 불시 기동 → 감전·끼임",
             "안전보건규칙 제92조(정비 등의 작업 시의 운전정지 등)",
             "전원 차단",
@@ -1216,7 +1216,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     "TK": (
         RiskItemText(
             "저장탱크 청소(협력업체)",
-            "화학(물질)적 요인",
+            "chemical",
             "산소결핍·황화수소 → 질식 사망",
             "안전보건규칙 제619조의2(산소 및 유해가스 농도의 측정), 제620조(환기 등)",
             "작업 허가서, 가스 측정",
@@ -1229,7 +1229,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "저장탱크 수위 확인",
-            "화학(물질)적 요인",
+            "chemical",
             "허가 없이 맨홀 진입 → 질식",
             "안전보건규칙 제622조(출입의 금지)",
             "출입금지 표지",
@@ -1242,7 +1242,7 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
         ),
         RiskItemText(
             "밀폐공간 구조",
-            "작업특성 요인",
+            "chemical",
             "구조자가 보호구 없이 진입해 2차 재해",
             "안전보건규칙 제640조(긴급 구조훈련), 제625조(대피용 기구의 비치)",
             "구조 장비 비치",
@@ -1256,12 +1256,44 @@ RISK_ITEMS: Final[dict[str, tuple[RiskItemText, ...]]] = {
     ),
 }
 
-HAZARD_GROUP_BY_CLASS: Final[dict[str, str]] = {
-    "기계적 요인": "caught",
-    "전기적 요인": "electrical",
-    "화학(물질)적 요인": "chemical",
-    "작업특성 요인": "struck",
-    "작업환경 요인": "other",
+# hazard group (the findings' vocabulary, as in the form templates) of each item, by its task
+HAZARD_GROUP_BY_TASK: Final[dict[str, str]] = {
+    "프레스 금형 교체·조정": "caught",
+    "프레스 블랭킹 작업(소재 투입)": "caught",
+    "전단기 강판 절단": "caught",
+    "블랭킹 스크랩 처리": "struck",
+    "프레스 가동": "other",
+    "금형 운반(대차·크레인)": "struck",
+    "천장크레인 블록 인양": "struck",
+    "크레인 운전": "struck",
+    "인양물 유도": "struck",
+    "크레인 런웨이 점검·정비(협력업체)": "fall",
+    "출하 차량 상차": "fall",
+    "스프레이 도장": "chemical",
+    "도료·시너 취급": "fire_explosion",
+    "블라스팅": "other",
+    "도료 소분·조색": "chemical",
+    "CO2 용접": "chemical",
+    "용접·절단": "fire_explosion",
+    "가스 절단": "fire_explosion",
+    "용접 로봇 티칭": "caught",
+    "하절기 용접": "cardio_heat",
+    "용접기 사용": "electrical",
+    "CNC 선반 가공물 측정": "caught",
+    "연삭 작업": "struck",
+    "범용 밀링 작업": "caught",
+    "절삭유 사용": "fall",
+    "가공물 인양(호이스트)": "struck",
+    "지게차 운행": "struck",
+    "랙 적재": "struck",
+    "강판 하역": "struck",
+    "지게차 포크 위 탑승": "fall",
+    "공기압축기 일상 점검": "caught",
+    "공기저장탱크 운용": "fire_explosion",
+    "압축기 정비": "electrical",
+    "저장탱크 청소(협력업체)": "chemical",
+    "저장탱크 수위 확인": "chemical",
+    "밀폐공간 구조": "chemical",
 }
 
 # -- policy, objectives, emergency manual ------------------------------------------------------
@@ -1321,12 +1353,20 @@ EMERGENCY_MANUAL: Final[dict[str, object]] = {
         "3) 같은 유형의 기계·작업을 전수 점검하고, 원인 조사 후 재발 방지 대책을 수립한다.\n"
         "4) 근로자에게 사고 경위와 대책을 TBM과 게시판으로 알린다."
     ),
-    "contacts": [
-        {"role": "소방·구급", "name": "119", "phone": "119"},
-        {"role": "경찰", "name": "112", "phone": "112"},
-        {"role": "관할 노동관서", "name": "부산지방고용노동청 산재예방지도과", "phone": "051-000-0000"},
-        {"role": "지정 병원", "name": "녹산 협력 의원(예시)", "phone": "051-000-0001"},
-    ],
+    "contacts": (
+        "소방·구급 119 / 경찰 112\n"
+        "관할 노동관서: 부산지방고용노동청 산재예방지도과 (051-000-0000)\n"
+        "지정 병원: 녹산 협력 의원 (051-000-0001)\n"
+        "사내: 대표이사 → 공장장(안전보건관리책임자) → 관리팀 과장(안전보건관리담당자) → 각 반장"
+    ),
+    "routes": (
+        "대피로: 각 동 녹색 바닥 표시를 따라 정문 앞 주차장 집결지로 대피. 프레스·용접동은 서측 비상구, "
+        "도장 부스·창고는 동측 비상구 사용. 대피로 배치도는 각 출입구와 식당에 게시."
+    ),
+    "equipment": (
+        "소화기(각 동 20 m 이내), 옥내소화전(본관·용접동), AED·구급함(본관 1층), 공기호흡기 2대·송기마스크 2대·"
+        "구조용 삼각대(보전실), 흡착포·누출 키트(도장 부스 전실), 휴대용 가스측정기 2대(보전실)."
+    ),
 }
 
 FIRE_SCENARIOS: Final[tuple[str, ...]] = (

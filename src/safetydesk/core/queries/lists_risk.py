@@ -119,7 +119,7 @@ OBJECTIVES = register(
         base_where=(objectives.c.deleted_at.is_(None),),
         filters={
             "year": lambda v: objectives.c.year == int(v),
-            "policy_id": lambda v: objectives.c.policie_id == v,  # sic: column name in tables.py
+            "policy_id": lambda v: objectives.c.policy_id == v,  # sic: column name in tables.py
             "achieved": lambda v: (
                 or_(objectives.c.achieved.is_(None), objectives.c.achieved.is_(false()))
                 if v == "no"

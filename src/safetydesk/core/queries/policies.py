@@ -135,7 +135,7 @@ def objective_detail(ws: Workspace, objective_id: str) -> ObjectiveDetail:
             owner_id=row["owner_id"],
             result=row["result"] or "",
             achieved=row["achieved"],
-            policy_id=row["policie_id"],  # sic: the column name in tables.py
+            policy_id=row["policy_id"],  # sic: the column name in tables.py
         ),
         owner_name=row["owner_name"],
     )

@@ -18,8 +18,8 @@ from safetydesk.core.services.records import Created, complete_in
 from safetydesk.core.workspace.workspace import Workspace
 
 ENTITY = "policies"
-# tables.py names the objectives → policies key ``policie_id`` (``_ref`` strips the plural "s").
-POLICY_FK = "policie_id"
+# tables.py names the objectives → policies key ``policy_id`` (``_ref`` strips the plural "s").
+POLICY_FK = "policy_id"
 
 
 def _check_policy(values: PolicyInput) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:24:32.086819
+Create Date: 2026-11-23 21:50:27.554065
 """
 
 from __future__ import annotations
@@ -379,7 +379,7 @@ def upgrade() -> None:
         sa.Column("revision_of", sa.String(length=36), nullable=True),
         sa.Column("revision_no", sa.Integer(), server_default="1", nullable=False),
         sa.Column("retention_until", sa.String(length=10), nullable=True),
-        sa.Column("policie_id", sa.String(length=36), nullable=True),
+        sa.Column("policy_id", sa.String(length=36), nullable=True),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("target", sa.String(length=200), nullable=True),
@@ -389,7 +389,7 @@ def upgrade() -> None:
         sa.Column("achieved", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(["owner_id"], ["people.id"], name=op.f("fk_objectives_owner_id_people")),
         sa.ForeignKeyConstraint(
-            ["policie_id"], ["policies.id"], name=op.f("fk_objectives_policie_id_policies")
+            ["policy_id"], ["policies.id"], name=op.f("fk_objectives_policy_id_policies")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objectives")),
     )
