@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from safetydesk.core.db.tables import objectives as objectives_table
 from safetydesk.core.demo import photos
 from safetydesk.core.demo.company import CONTRACTORS, SITE, TEAMS
 from safetydesk.core.demo.context import Area, Demo, Machine, Person, kst, local_time
@@ -135,7 +134,7 @@ def policy_revision_and_objectives(demo: Demo) -> None:
                 objective = tx.insert(
                     "objectives",
                     {
-                        _POLICY_FK: policy,
+                        "policy_id": policy,
                         "year": year,
                         "title": title,
                         "target": target,
@@ -147,11 +146,6 @@ def policy_revision_and_objectives(demo: Demo) -> None:
                 )
                 if closed:
                     complete_in(tx, "objectives", objective, date(year + 1, 1, 10))
-
-
-# tables.py derives the column name with ``"policies".rstrip("s")``, which gives ``policy_id``;
-# use whichever name the schema has so the demo keeps working once that is fixed.
-_POLICY_FK = "policy_id" if "policy_id" in objectives_table.c else "policy_id"
 
 
 def _year_stats(demo: Demo) -> dict[int, dict[str, int]]:
@@ -237,11 +231,11 @@ def assess(
                 "lead_assessor": officer.name,
                 "participants": participants,
                 "worker_rep_participated": rep.employed(on),
-                "discovery_methods": sorted(
-                    rng.sample(
-                        ["site_round", "interview", "near_miss", "suggestion", "checklist", "tbm"], 3
-                    )
-                ),
+                # Rule Art. 37-2: workers take part through site rounds; other channels are added
+                "discovery_methods": [
+                    "site_round",
+                    *sorted(rng.sample(["interview", "near_miss", "suggestion", "checklist", "tbm"], 2)),
+                ],
                 "reported_to_owner_on": None if draft else finished + timedelta(days=rng.randint(1, 5)),
                 "shared_how": "TBM 공유, 현장 게시판 게시, 외국인 근로자 모국어 요약본 배포",
             },
@@ -315,9 +309,10 @@ def assess(
 
 
 def _risk_columns(result: RiskResult, *, residual: bool = False) -> dict[str, Any]:
+    """The stored verdict; ``level`` is only for level scales (a matrix stores likelihood × severity)."""
     prefix = "residual_" if residual else ""
     return {
-        f"{prefix}level": result.level_code,
+        f"{prefix}level": None,
         f"{prefix}score" if residual else "risk_score": result.score,
         f"{prefix}band": result.band_code,
         f"{prefix}acceptable": result.acceptable,
@@ -446,11 +441,14 @@ def _incident(
     reporter = demo.area_owner(area) if injured is not None or not members else rng.choice(members)
     officer = demo.officer
     when = kst(day, hour, rng.randint(0, 59))
-    form30: dict[str, Any] | None = None
+    hurt = 1 if injured is not None else 0
+    form30: dict[str, Any] = {
+        "casualties": {"deaths": 0, "injured": hurt, "treatment_3m": 0, "treatment_6m": 0}
+    }
     reported: date | None = None
     if kind == "lost_time" and injured is not None:
         reported = day + timedelta(days=rng.randint(10, 25))
-        form30 = _form30(
+        form30 |= _form30(
             demo,
             text,
             injured,
@@ -732,7 +730,7 @@ def _inspection_answers(
     values["exit_distance"] = Answer(number=float(distance))
     pressure = round(rng.uniform(0.55, 0.68), 2) if rng.random() < rate else round(rng.uniform(0.78, 0.95), 2)
     values["extinguisher_pressure"] = Answer(number=pressure)
-    values["inspectors"] = Answer(text=", ".join(p.name for p in inspectors))
+    values["inspectors"] = _people(inspectors)
     if rng.random() < 0.3:
         values["remarks"] = Answer(text=rng.choice(INSPECTION_REMARKS))
     answers = demo.answers(_GENERAL, day=day, person=by, signer=by, fails=fails, na=na, values=values)
@@ -781,6 +779,11 @@ def _inspection_answers(
 # -- pre-work checks ----------------------------------------------------------------------------------
 
 
+def _people(people: Sequence[Person]) -> Answer:
+    """A ``people`` answer: the names, as the form editor stores them."""
+    return Answer(values=tuple(dict.fromkeys(p.name for p in people)))
+
+
 def _bulk_rows(answers: dict[str, Answer]) -> list[dict[str, Any]]:
     return [
         {
@@ -788,6 +791,7 @@ def _bulk_rows(answers: dict[str, Answer]) -> list[dict[str, Any]]:
             "result": a.result,
             "value_num": a.number,
             "value_text": a.text,
+            "value_list": list(a.values) or None,
             "note": a.note,
             "attachments": list(a.attachments) or None,
         }
@@ -1007,7 +1011,7 @@ def tbm_minutes(demo: Demo) -> None:
                     {"question_key": "held_at", "value_text": local_time(day, hour, minute)},
                     {"question_key": "place", "value_text": team.tbm_place},
                     {"question_key": "leader", "value_text": leader.name},
-                    {"question_key": "attendees", "value_text": ", ".join(p.name for p in [leader, *crew])},
+                    {"question_key": "attendees", "value_list": [p.name for p in [leader, *crew]]},
                     {"question_key": "tasks", "value_text": tasks},
                     {"question_key": "top_hazards", "value_text": hazards},
                     {"question_key": "controls", "value_text": controls},
@@ -1067,7 +1071,7 @@ def _failed_tbm(
     tasks, hazards, controls = topic
     values = {
         "place": Answer(text=next(t.tbm_place for t in TEAMS if t.code == area.spec.team)),
-        "attendees": Answer(text=", ".join(p.name for p in [leader, *crew])),
+        "attendees": _people([leader, *crew]),
         "tasks": Answer(text=tasks),
         "top_hazards": Answer(text=hazards),
         "controls": Answer(text=controls),
@@ -1126,11 +1130,11 @@ def _hot_work(demo: Demo, day: date, number: str) -> None:
         "permit_no": Answer(text=number),
         "place": Answer(text=f"{area.spec.name} ({area.spec.code})"),
         "work_description": Answer(text=description),
-        "work_methods": Answer(text=method),
+        "work_methods": Answer(values=(method,)),
         "work_start": Answer(text=local_time(day, start_h)),
         "work_end": Answer(text=local_time(day, start_h + 3)),
         "applicant": Answer(text=workers[0].name if by_contractor else issuer.name),
-        "workers": Answer(text=", ".join(p.name for p in workers)),
+        "workers": _people(workers),
         "fire_watch_needed": Answer(text="required"),
         "fire_watch_person": Answer(text=watch.name),
         "gas_tester": Answer(text=tester.name),
@@ -1206,11 +1210,11 @@ def _confined_space(demo: Demo, day: date, number: str) -> None:
         "work_start": Answer(text=local_time(day, start_h)),
         "work_end": Answer(text=local_time(day, 16)),
         "supervisor": Answer(text=supervisor.name),
-        "entrants": Answer(text=", ".join(p.name for p in entrants)),
+        "entrants": _people(entrants),
         "attendant": Answer(text=attendant.name),
         "gas_tester": Answer(text=supervisor.name),
         "gas_follow_up": Answer(text="작업 전 30분 송풍기 강제 환기 후 측정, 작업 중 2시간마다 재측정"),
-        "ppe": Answer(text="airline_mask"),
+        "ppe": Answer(values=("airline_mask", "harness_lifeline", "personal_gas_monitor", "helmet")),
         "headcount_in": Answer(number=float(len(entrants))),
         "headcount_out": Answer(number=float(len(entrants))),
         "issuer": Answer(text=supervisor.name),
@@ -1358,9 +1362,7 @@ def _drill(demo: Demo, day: date, kind: str) -> None:
             if fire
             else "감시인 신고, 비상연락, 송기마스크 착용 후 구조용 삼각대로 구출, 심폐소생술"
         ),
-        "participants": Answer(
-            text=", ".join(p.name for p in present[:40]) + (" 외" if len(present) > 40 else "")
-        ),
+        "participants": _people(present),
         "roles": Answer(
             text=f"지휘 {lead.name}, 신고 {officer.name}, 응급조치 담당, 대피 유도 각 반장, 인원 확인 관리팀"
         ),
@@ -1418,7 +1420,7 @@ def _drill(demo: Demo, day: date, kind: str) -> None:
                 "area_id": area.id,
                 "planned_on": day,
                 "performed_at": kst(day, start_h, 0),
-                "status": "completed",
+                "status": "done",
                 "headcount_expected": expected,
                 "headcount_actual": expected - missing,
                 "seconds_to_alarm": alarm,
@@ -1673,9 +1675,15 @@ def compliance_checks(demo: Demo) -> None:
                 if reviewed < demo.today:
                     _period_checks(demo, tx, period, reviewed, owner)
             period = period.next()
+        # the current half-year: late in it, the officer has started on the duties checked early
+        if (period.end - demo.today).days < 75 and period.start > demo.start:
+            reviewed = demo.workday_near(demo.today - timedelta(days=rng.randint(5, 15)), after=False)
+            _period_checks(demo, tx, period, reviewed, owner, only=("sapa_4_5", "sapa_5_2_1"))
 
 
-def _period_checks(demo: Demo, tx: Tx, period: HalfYear, reviewed: date, owner: Person) -> None:
+def _period_checks(
+    demo: Demo, tx: Tx, period: HalfYear, reviewed: date, owner: Person, only: tuple[str, ...] | None = None
+) -> None:
     rng = demo.rng("compliance-text")
     in_period = [
         p for p in demo.actions if period.start <= p.found_on <= period.end and p.source == "risk_assessment"
@@ -1685,7 +1693,7 @@ def _period_checks(demo: Demo, tx: Tx, period: HalfYear, reviewed: date, owner: 
     suggestions = sum(
         1 for p in demo.actions if p.source == "suggestion" and period.start <= p.found_on <= period.end
     )
-    codes = [c for c in demo.legal.duty_codes() if c.startswith("sapa_")]
+    codes = [c for c in demo.legal.duty_codes() if c.startswith("sapa_") and (only is None or c in only)]
     for code in codes:
         try:
             duty = demo.legal.duty(code, period.end)
@@ -1698,7 +1706,7 @@ def _period_checks(demo: Demo, tx: Tx, period: HalfYear, reviewed: date, owner: 
         )
         if status == "partly_met":
             text += " 일부 미흡 — 다음 반기까지 보완."
-        confirmed = reviewed + timedelta(days=rng.randint(1, 6))
+        confirmed = reviewed + timedelta(days=rng.randint(1, 6) if only is None else 30)
         check = tx.insert(
             "compliance_checks",
             {
@@ -1748,7 +1756,8 @@ def settle_actions(demo: Demo) -> None:
                         values.update(
                             budget_krw=budget, spent_krw=int(budget * rng.uniform(0.7, 1.1)) // 1000 * 1000
                         )
-                tx.update("corrective_actions", plan.action_id, values)
+                action = "done" if plan.done_on is not None else "update"
+                tx.update("corrective_actions", plan.action_id, values, action=action)
     officer = demo.officer
     after: list[tuple[Any, bytes]] = []
     for plan in demo.actions:
@@ -1780,7 +1789,9 @@ def settle_actions(demo: Demo) -> None:
                     "verified_by": officer.name,
                     "verification_note": "현장 확인 — 개선 효과 있음",
                     "effective": True,
+                    "retention_until": retention_until("corrective_actions", plan.verified_on),
                 },
+                action="verify",
             )
             if plan.finding_id:
-                tx.update("findings", plan.finding_id, {"status": "closed"})
+                tx.update("findings", plan.finding_id, {"status": "closed"}, action="close")

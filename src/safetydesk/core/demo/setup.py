@@ -19,9 +19,20 @@ from safetydesk.core.demo.names import FOREIGN_WORKERS, NamePicker, phone
 from safetydesk.core.domain.legal import add_months
 from safetydesk.core.domain.provenance import LegalLookupError
 from safetydesk.core.forms.library import load_shipped_templates
+from safetydesk.core.queries.settings import (
+    APPROVAL_TITLES,
+    BACKUP_SCHEDULE,
+    COMPANY_ADDRESS,
+    COMPANY_BRN,
+    COMPANY_NAME,
+    COMPANY_NAME_EN,
+    COMPANY_REPRESENTATIVE,
+    UI_LANGUAGE,
+)
 from safetydesk.core.services import forms
 from safetydesk.core.services.attachments import store_bytes
 from safetydesk.core.services.base import Tx, transaction
+from safetydesk.core.services.settings import save_settings
 
 
 def build_company(demo: Demo) -> None:
@@ -39,6 +50,20 @@ def build_company(demo: Demo) -> None:
         _insert_people(demo, tx)
         _equipment(demo, tx)
         _headcounts(demo, tx)
+    save_settings(
+        demo.ws,
+        {
+            COMPANY_NAME: SITE["name"],
+            COMPANY_NAME_EN: SITE["name_en"],
+            COMPANY_ADDRESS: SITE["address"],
+            COMPANY_BRN: SITE["business_reg_no"],
+            COMPANY_REPRESENTATIVE: demo.owner.name,
+            APPROVAL_TITLES: ["담당", "검토", "승인"],
+            UI_LANGUAGE: "ko",
+            BACKUP_SCHEDULE: "weekly",
+        },
+        actor=officer.name,
+    )
 
 
 def _site(demo: Demo, tx: Tx) -> None:
@@ -57,17 +82,6 @@ def _site(demo: Demo, tx: Tx) -> None:
             "caption": "공장 배치도",
         },
     )
-    settings: dict[str, object] = {
-        "default_site_id": demo.site_id,
-        "risk.scale_code": "kras_5x4",
-        "report.paper": "A4",
-        "ui.language": "ko",
-        "floor_plan.size": list(FLOOR_PLAN_SIZE),
-        "actions.due_days": {"high": 7, "medium": 30, "low": 60},
-        "demo": {"seed": demo.seed, "size": demo.size, "today": demo.today.isoformat()},
-    }
-    for key, value in settings.items():
-        tx.insert("settings", {"key": key, "value": value})
 
 
 def _areas(demo: Demo, tx: Tx) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
@@ -29,6 +29,8 @@ class DashboardCounts:
     statutory_overdue: int
     statutory_due_60d: int
     near_misses_90d: int
+    drills_overdue: int = 0
+    education_short: int = 0
 
 
 def dashboard_counts(ws: Workspace, today: date | None = None) -> DashboardCounts:
@@ -42,7 +44,7 @@ def dashboard_counts(ws: Workspace, today: date | None = None) -> DashboardCount
         def count(query: object) -> int:
             return int(conn.execute(query).scalar_one())  # type: ignore[call-overload]
 
-        return DashboardCounts(
+        counts = DashboardCounts(
             site_name=str(site or ""),
             people=count(
                 select(func.count())
@@ -101,3 +103,21 @@ def dashboard_counts(ws: Workspace, today: date | None = None) -> DashboardCount
                 )
             ),
         )
+    return replace(
+        counts, drills_overdue=_drills_overdue(ws, today), education_short=_education_short(ws, today)
+    )
+
+
+def _drills_overdue(ws: Workspace, today: date) -> int:
+    from safetydesk.core.queries.emergency import drill_due_status
+
+    return sum(1 for due in drill_due_status(ws, today) if due.overdue)
+
+
+def _education_short(ws: Workspace, today: date) -> int:
+    from safetydesk.core.domain.legal import HalfYear
+    from safetydesk.core.queries.people import education_hours_table
+
+    return sum(
+        1 for row in education_hours_table(ws, HalfYear.containing(today), today=today) if row.shortfall > 0
+    )

@@ -160,7 +160,7 @@ class ActionsScreen(Screen):
         panel = QWidget()
         panel.setObjectName("actionDetail")
         outer = QVBoxLayout(panel)
-        self.badge = QLabel("")
+        self.badge = QLabel(_("Choose an action in the list to work on it."))
         self.badge.setObjectName("escalationBadge")
         outer.addWidget(self.badge)
         form = QFormLayout()
@@ -176,6 +176,9 @@ class ActionsScreen(Screen):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setMinimumDate(QDate(2000, 1, 1))
+        self.due.setSpecialValueText(" ")  # blank until an action is chosen
+        self.due.setDate(self.due.minimumDate())
         self.interim = QLineEdit()
         self.status = QLabel("")
         form.addRow(_("Finding"), self.finding)

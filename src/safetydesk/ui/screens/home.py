@@ -34,7 +34,14 @@ TILES: tuple[tuple[str, str, str, dict[str, object], bool], ...] = (
     ),
     ("inspections_30d", N_("Inspections in the last 30 days"), "inspections", {"since_days": 30}, False),
     ("near_misses_90d", N_("Near misses in the last 90 days"), "incidents", {"kind": "near_miss"}, False),
-    ("people", N_("People on the roster"), "people", {}, False),
+    ("drills_overdue", N_("Legally required drills overdue"), "emergency", {}, True),
+    (
+        "education_short",
+        N_("People short of education hours this half-year"),
+        "people",
+        {"tab": "hours"},
+        True,
+    ),
 )
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
 
@@ -83,7 +90,7 @@ class HomeScreen(Screen):
             tile.clicked.connect(lambda s=screen, f=filters: self.navigate.emit(s, dict(f)))
             self.tiles[key] = tile
             self.values[key] = tile.value
-            grid.addWidget(tile, i // 4, i % 4)
+            grid.addWidget(tile, i // 5, i % 5)
         self.layout_.addLayout(grid)
         row = QHBoxLayout()
         self.duty_box = QGroupBox(_("SAPA duties this half-year"))

@@ -144,8 +144,8 @@ class TemplatesScreen(Screen):
         self.list.model.query = replace(self.list.model.query, filters={"latest": True})
         hidden = "title_en" if current_language() == "ko" else "title_ko"
         for i, (key, *_rest) in enumerate(self.list.model.columns):
-            if key == hidden:
-                self.list.table.setColumnHidden(i, True)
+            if key in ("title_ko", "title_en"):  # the saved header state may hide either
+                self.list.table.setColumnHidden(i, key == hidden)
             if key == "kind":
                 self.list.table.setItemDelegateForColumn(i, CodeDelegate(KIND_LABELS, self.list.table))
             if key == "origin":

@@ -150,6 +150,8 @@ class PagedTableModel(QAbstractTableModel):
         value = found[1][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _format(value, kind)
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "text" and value:
+            return str(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
         if role == Qt.ItemDataRole.ForegroundRole and key == "days_overdue" and value:

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPoint, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -222,7 +223,8 @@ class PhotoStrip(QWidget):
         )
         if self.io is not None:
             button.clicked.connect(lambda: self._view(sha256))
-            self.io.load_image(button, sha256, THUMB, lambda image: _set_icon(button, image))
+            # the strip owns the job: a thumbnail button is rebuilt freely while its image loads
+            self.io.load_image(self, sha256, THUMB, lambda image: _set_icon(button, image))
         if not self.read_only:
             button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             button.customContextMenuRequested.connect(lambda pos: self._menu(button, sha256, pos))
@@ -241,7 +243,7 @@ class PhotoStrip(QWidget):
 
 
 def _set_icon(button: QToolButton, image: QImage) -> None:
-    if not image.isNull():
+    if shiboken6.isValid(button) and not image.isNull():
         button.setText("")
         button.setIcon(QIcon(QPixmap.fromImage(image)))
 

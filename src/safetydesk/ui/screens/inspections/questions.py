@@ -47,6 +47,7 @@ from safetydesk.ui.screens.inspections.texts import (
     tr,
 )
 
+MAX_TEXT_LINES = 6
 #: Question types with a small editor; their note sits on the same line.
 COMPACT_TYPES = frozenset({"date", "datetime", "person", "choice", "signature"})
 #: Question types whose failure can call for photo evidence; they get a photo strip and accept drops.
@@ -205,10 +206,18 @@ class TextEditor(Editor):
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("text")
         self.edit.setTabChangesFocus(True)
-        self.edit.setFixedHeight(54)
         self.edit.setReadOnly(read_only)
         self.edit.textChanged.connect(self.changed)
+        self.edit.document().documentLayout().documentSizeChanged.connect(lambda _s: self._fit())
         row.addWidget(self.edit)
+        self._fit()
+
+    def _fit(self) -> None:
+        """One line for a permit number, up to six for a description: the box grows with its text."""
+        lines = int(self.edit.document().documentLayout().documentSize().height())
+        lines = min(MAX_TEXT_LINES, max(1, lines))
+        margins = 2 * self.edit.frameWidth() + 2 * int(self.edit.document().documentMargin()) + 2
+        self.edit.setFixedHeight(lines * self.edit.fontMetrics().lineSpacing() + margins)
 
     def answer(self) -> AnswerData | None:
         text = self.edit.toPlainText()
@@ -606,6 +615,7 @@ class QuestionCard(QFrame):
         self.problem.hide()
         body.addWidget(self.problem)
         layout.addLayout(body)
+        self._update_note_visibility()
 
     def _meta_ref(self) -> str:
         parts = []

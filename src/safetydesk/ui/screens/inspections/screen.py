@@ -107,8 +107,8 @@ class InspectionsScreen(Screen):
         )
         hidden = "title_en" if current_language() == "ko" else "title_ko"
         for i, column in enumerate(self.list.model.columns):
-            if column[0] == hidden:
-                self.list.table.setColumnHidden(i, True)
+            if column[0] in ("title_ko", "title_en"):  # the saved header state may hide either
+                self.list.table.setColumnHidden(i, column[0] == hidden)
         self.list.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.list.activated.connect(self.open_record)
         self.list.selected.connect(lambda record_id: self.open_button.setEnabled(bool(record_id)))
