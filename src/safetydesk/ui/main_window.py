@@ -16,12 +16,13 @@ from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.emergency import EmergencyScreen
 from safetydesk.ui.screens.home import HomeScreen
 from safetydesk.ui.screens.incidents import IncidentsScreen
+from safetydesk.ui.screens.inspections import InspectionsScreen
 from safetydesk.ui.screens.people import PeopleScreen
-from safetydesk.ui.screens.planned import InspectionsScreen
 from safetydesk.ui.screens.plant import PlantScreen
 from safetydesk.ui.screens.policies import PoliciesScreen
 from safetydesk.ui.screens.risk import RiskScreen
 from safetydesk.ui.screens.settings import SettingsScreen
+from safetydesk.ui.screens.templates import TemplatesScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen,
@@ -33,6 +34,7 @@ SCREENS: tuple[type[Screen], ...] = (
     EmergencyScreen,
     IncidentsScreen,
     PeopleScreen,
+    TemplatesScreen,
     SettingsScreen,
 )
 
@@ -110,5 +112,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
+        for screen in self.screens:
+            if screen.key == "inspections" and screen.has_unsaved_changes():
+                screen.save()  # drafts autosave; the last edits go in before the window closes
         self.ctx.tasks.wait(10000)
         super().closeEvent(event)

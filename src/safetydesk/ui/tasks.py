@@ -33,9 +33,17 @@ class _Job(QRunnable):
             result = self.fn()
         except Exception as exc:  # delivered to the GUI thread, where it is shown or reported
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.relay.failed.emit(exc)
+            self._deliver(self.relay.failed, exc)
         else:
-            self.relay.done.emit(result)
+            self._deliver(self.relay.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The widget that asked was closed meanwhile: nobody is waiting for this result.
+            log.debug("result dropped: its receiver was deleted")
 
 
 class TaskRunner(QObject):

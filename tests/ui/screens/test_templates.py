@@ -95,7 +95,8 @@ def test_copy_edit_validate_and_save_versions(qtbot: QtBot, ws: Workspace) -> No
     # editing a user template saves the next version and keeps the code
     qtbot.waitUntil(
         lambda: any(
-            screen.list.model.value(r, "code") == "user.prework.press" for r in range(screen.list.model.rowCount())
+            screen.list.model.value(r, "code") == "user.prework.press"
+            for r in range(screen.list.model.rowCount())
         ),
         timeout=5000,
     )
@@ -118,7 +119,9 @@ def test_preview_uses_the_fill_in_form(qtbot: QtBot, ws: Workspace) -> None:
     screen = _screen(qtbot, ws)
     _select(screen, "inspection.machine_shop_general")
     screen.preview_selected()
-    qtbot.waitUntil(lambda: screen.preview_dialog is not None and screen.preview_dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: screen.preview_dialog is not None and screen.preview_dialog.isVisible(), timeout=5000
+    )
     form = screen.preview_dialog.form  # type: ignore[union-attr]
     assert form.read_only and len(form.cards) == 40
     yes_no = next(c.editor for c in form.cards.values() if isinstance(c.editor, YesNoNaEditor))

@@ -13,6 +13,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from safetydesk.core.clock import iso_utc
+from safetydesk.core.db.tables import incidents as incidents_table
 from safetydesk.core.demo import photos
 from safetydesk.core.demo.company import CONTRACTORS, SITE, TEAMS
 from safetydesk.core.demo.context import Area, Demo, Machine, Person, kst, local_time
@@ -44,6 +48,7 @@ from safetydesk.core.domain.legal import HalfYear, add_months
 from safetydesk.core.domain.provenance import LegalLookupError
 from safetydesk.core.domain.risk import RiskResult, RiskScale, evaluate
 from safetydesk.core.services import records
+from safetydesk.core.services.attachments import link, store_bytes
 from safetydesk.core.services.base import Tx, transaction
 from safetydesk.core.services.forms import Answer, BulkForm, GasReading
 from safetydesk.core.services.records import complete_in, retention_until
@@ -117,7 +122,8 @@ def policy_revision_and_objectives(demo: Demo) -> None:
     records.complete(demo.ws, "policies", draft.id, actor=owner.name, on=revised_on)
     stats = _year_stats(demo)
     with transaction(demo.ws, demo.officer.name) as tx:
-        for year in range(demo.start.year, demo.today.year + 1):
+        first_year = demo.start.year + (demo.start.month >= 7)  # objectives are set for whole years
+        for year in range(first_year, demo.today.year + 1):
             jan = date(year, 1, 1)
             policy = draft.id if jan >= revised_on else policy_v1
             closed = date(year + 1, 1, 10) < demo.today
@@ -151,11 +157,7 @@ def policy_revision_and_objectives(demo: Demo) -> None:
 def _year_stats(demo: Demo) -> dict[int, dict[str, int]]:
     stats: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with demo.ws.reader() as conn:
-        from sqlalchemy import select
-
-        from safetydesk.core.db.tables import incidents
-
-        for kind, occurred in conn.execute(select(incidents.c.kind, incidents.c.occurred_at)):
+        for kind, occurred in conn.execute(select(incidents_table.c.kind, incidents_table.c.occurred_at)):
             stats[int(str(occurred)[:4])][str(kind)] += 1
     due: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for plan in demo.actions:
@@ -334,7 +336,7 @@ def risk_assessments(demo: Demo) -> None:
                 continue
             kind = "initial" if rounds == 0 else "regular"
             trigger = (
-                "위험성평가 전면 재구축 (최초평가 — 고시 제2023-19호 방식)"
+                "최초평가 — 전 공정 유해·위험요인 파악 및 위험성평가 실시규정 제정"
                 if rounds == 0
                 else f"{on.year}년 정기평가 (전년도 평가 결과의 적정성 재검토)"
             )
@@ -1023,13 +1025,8 @@ def tbm_minutes(demo: Demo) -> None:
                         {"question_key": "languages", "value_text": f"한국어 + {names} (그림 카드·번역 앱)"}
                     )
                 if rng.random() < 0.5:
-                    code_ = area.spec.code
-                    rows.append(
-                        {
-                            "question_key": "ra_items",
-                            "value_text": f"{code_}-{rng.randint(1, 3)}, {code_}-{rng.randint(4, 6)}",
-                        }
-                    )
+                    linked = rng.sample(RISK_ITEMS[area.spec.code], 2)
+                    rows.append({"question_key": "ra_items", "value_text": ", ".join(i.task for i in linked)})
                 if suggestion is not None:
                     rows.append({"question_key": "questions_suggestions", "value_text": suggestion})
                     rows.append(
@@ -1263,8 +1260,6 @@ def _confined_space(demo: Demo, day: date, number: str) -> None:
 
 
 def _utc(day: date, hour: int, minute: int) -> str:
-    from safetydesk.core.clock import iso_utc
-
     return iso_utc(kst(day, hour, minute))
 
 
@@ -1771,8 +1766,6 @@ def settle_actions(demo: Demo) -> None:
             )
             after.append((plan, data))
     with transaction(demo.ws, officer.name) as tx:
-        from safetydesk.core.services.attachments import link, store_bytes
-
         for plan, data in after:
             sha = store_bytes(tx, data, mime="image/jpeg", name=f"개선후_{plan.verified_on}.jpg")
             link(tx, sha, "corrective_actions", plan.action_id, role="after", caption="개선 후")

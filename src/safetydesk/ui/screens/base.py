@@ -43,16 +43,3 @@ class Screen(QWidget):
 
     def open_filtered(self, filters: dict[str, object]) -> None:
         """Show the list behind a dashboard tile, e.g. ``{"due": "overdue"}``."""
-
-
-class PlannedScreen(Screen):
-    """A navigation entry whose full screen comes with the desktop-application issue."""
-
-    description_msgid = ""
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx)
-        text = QLabel(_(self.description_msgid))
-        text.setWordWrap(True)
-        self.layout_.addWidget(text)
-        self.layout_.addStretch(1)
