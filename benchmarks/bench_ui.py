@@ -66,6 +66,13 @@ def wait(app: QApplication, predicate: object, timeout_s: float = 60) -> None:
             raise TimeoutError
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     workspace = Path(sys.argv[1])
     starts = cold_start(workspace)
@@ -107,6 +114,20 @@ def main() -> None:
             print(f"  {label}: first page {(time.perf_counter() - started) * 1000:.0f} ms")
     runner.wait()
     print(f"longest GUI-thread stall while paging: {beat.longest} ms")
+
+    from safetydesk.ui.app import build_window, load_fonts
+
+    load_fonts()
+    window = build_window(ws)
+    window.resize(1366, 768)
+    window.show()
+    for index in range(len(window.screens)):
+        window.nav.setCurrentRow(index)
+        wait(app, lambda: window.ctx.tasks.db_lane.activeThreadCount() == 0, 120)
+        for _ in range(20):
+            app.processEvents()
+    print(f"resident memory after opening every screen: {_rss_mb():.0f} MB")
+    window.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {rss:.0f} MB")
     ws.close()
