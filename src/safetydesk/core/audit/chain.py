@@ -171,23 +171,42 @@ def _verify_rows(
             report.tampered.append((key[0], key[1], "record removed outside SafetyDesk"))
 
 
+def _child_sql(child_name: str) -> str:
+    columns = ", ".join(c.name for c in metadata.tables[child_name].c)
+    return f"SELECT {columns} FROM {child_name}"
+
+
 def _all_children(conn: Connection) -> dict[tuple[str, str], str | None]:
-    grouped: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+    """Children digests of every parent, from one raw scan per child table (no row objects)."""
+    grouped: dict[tuple[str, str], dict[str, list[tuple[Any, ...]]]] = {}
     for child_name, (parent, fk) in CHILD_TABLES.items():
-        table = metadata.tables[child_name]
-        result = conn.execution_options(yield_per=10000).execute(select(table))
-        for row in result:
-            data = dict(row._mapping)
-            grouped.setdefault((parent, str(data[fk])), {}).setdefault(child_name, []).append(data)
+        position = [c.name for c in metadata.tables[child_name].c].index(fk)
+        cursor = conn.exec_driver_sql(_child_sql(child_name))
+        while rows := cursor.fetchmany(20000):
+            for row in rows:
+                grouped.setdefault((parent, str(row[position])), {}).setdefault(child_name, []).append(row)
     return {key: children_digest(value) for key, value in grouped.items()}
 
 
-def children_of(conn: Connection, parent_entity: str, parent_id: str) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def children_of(conn: Connection, parent_entity: str, parent_id: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The stored child rows of one parent, as raw value tuples (what ``children_digest`` hashes)."""
+    return children_of_many(conn, parent_entity, [parent_id]).get(parent_id, {})
+
+
+def children_of_many(
+    conn: Connection, parent_entity: str, parent_ids: list[str]
+) -> dict[str, dict[str, list[tuple[Any, ...]]]]:
+    out: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     for child_name, (parent, fk) in CHILD_TABLES.items():
         if parent != parent_entity:
             continue
-        table = metadata.tables[child_name]
-        rows = conn.execute(select(table).where(table.c[fk] == parent_id)).mappings().all()
-        out[child_name] = [dict(r) for r in rows]
+        position = [c.name for c in metadata.tables[child_name].c].index(fk)
+        for start in range(0, len(parent_ids), 500):
+            chunk = parent_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = conn.exec_driver_sql(
+                f"{_child_sql(child_name)} WHERE {fk} IN ({marks})", tuple(chunk)
+            ).fetchall()
+            for row in rows:
+                out.setdefault(str(row[position]), {}).setdefault(child_name, []).append(tuple(row))
     return out

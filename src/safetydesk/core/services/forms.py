@@ -482,6 +482,7 @@ def bulk_import_completed(ws: Workspace, forms: Sequence[BulkForm], *, actor: st
             per_record.append((rec, kids))
         tx.conn.execute(insert(form_records), records)
         tx.conn.execute(insert(form_answers), answers)
+        stored = chain.children_of_many(tx.conn, "form_records", [rec["id"] for rec, _kids in per_record])
         chain.append_many(
             tx.conn,
             [
@@ -493,10 +494,10 @@ def bulk_import_completed(ws: Workspace, forms: Sequence[BulkForm], *, actor: st
                     "entity": "form_records",
                     "record_id": rec["id"],
                     "row_digest": row_digest(_as_stored(rec)),
-                    "children_digest": children_digest({"form_answers": kids}),
+                    "children_digest": children_digest(stored.get(rec["id"], {})),
                     "summary": "bulk import",
                 }
-                for rec, kids in per_record
+                for rec, _kids in per_record
             ],
         )
         for rec, _kids in per_record:
