@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -39,6 +40,36 @@ SCREENS: tuple[type[Screen], ...] = (
 )
 
 
+class LazyScreens:
+    """The window's screens in navigation order, each constructed on first access."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._built: dict[int, Screen] = {}
+
+    def __len__(self) -> int:
+        return len(SCREENS)
+
+    def __getitem__(self, index: int) -> Screen:
+        screen = self._built.get(index)
+        if screen is None:
+            screen = SCREENS[index](self.window.ctx)
+            screen.navigate.connect(self.window.navigate)
+            placeholder = self.window.stack.widget(index)
+            self.window.stack.insertWidget(index, screen)
+            if placeholder is not None:
+                self.window.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._built[index] = screen
+        return screen
+
+    def __iter__(self) -> Iterator[Screen]:
+        return (self[i] for i in range(len(SCREENS)))
+
+    def built(self) -> list[Screen]:
+        return [self._built[i] for i in sorted(self._built)]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -50,13 +81,11 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(200)
         self.stack = QStackedWidget()
-        self.screens: list[Screen] = []
+        # Screens are built the first time they are shown: start-up pays only for Home.
+        self.screens = LazyScreens(self)
         for screen_type in SCREENS:
-            screen = screen_type(ctx)
-            self.screens.append(screen)
-            self.stack.addWidget(screen)
+            self.stack.addWidget(QWidget())
             self.nav.addItem(_(screen_type.title_msgid))
-            screen.navigate.connect(self.navigate)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -84,20 +113,21 @@ class MainWindow(QMainWindow):
         return self.screens[self.stack.currentIndex()]
 
     def navigate(self, key: str, filters: dict[str, object]) -> None:
-        for index, screen in enumerate(self.screens):
-            if screen.key == key:
+        for index, screen_type in enumerate(SCREENS):
+            if screen_type.key == key:
                 self.nav.setCurrentRow(index)
-                screen.open_filtered(filters)
+                self.screens[index].open_filtered(filters)
                 return
 
     def show_screen(self, index: int) -> None:
         if index < 0:
             return
+        screen = self.screens[index]
         self.stack.setCurrentIndex(index)
-        self.screens[index].refresh()
+        screen.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        unsaved = [_(s.title_msgid) for s in self.screens if s.has_unsaved_changes()]
+        unsaved = [_(s.title_msgid) for s in self.screens.built() if s.has_unsaved_changes()]
         if unsaved:
             answer = QMessageBox.question(
                 self,
@@ -112,7 +142,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
-        for screen in self.screens:
+        for screen in self.screens.built():
             if screen.key == "inspections" and screen.has_unsaved_changes():
                 screen.save()  # drafts autosave; the last edits go in before the window closes
         self.ctx.tasks.wait(10000)
