@@ -58,7 +58,17 @@ def build_window(ws: Workspace) -> MainWindow:
     runner = TaskRunner()
     window = MainWindow(AppContext(workspace=ws, tasks=runner))
     runner.setParent(window)
+    # Import the list definitions (and SQLAlchemy's ORM helpers they use) off the GUI thread, so the
+    # first list screen does not stall the window.
+    runner.run_db(_warm_up, lambda _result: None)
     return window
+
+
+def _warm_up() -> int:
+    from safetydesk.core.queries.lists import LIST_MODULES, get_list
+
+    get_list("corrective_actions")
+    return len(LIST_MODULES)
 
 
 def run_app(workspace: Path, screenshot_dir: Path | None = None) -> int:
