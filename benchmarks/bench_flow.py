@@ -15,8 +15,12 @@ def main() -> None:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SAFETYDESK_STALL_OUT": str(out)}
         runs = []
         for _ in range(3):
-            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/e2e"],
-                           env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/e2e"],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             runs.append(int(out.read_text()))
     print(f"longest GUI-thread stall during the whole flow: {max(runs)} ms (runs: {runs})")
 

@@ -6,9 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from safetydesk.core.demo.builder import build_demo
-
 from safetydesk.core.audit.chain import verify
+from safetydesk.core.demo.builder import build_demo
 from safetydesk.core.workspace.workspace import open_workspace
 
 

@@ -88,19 +88,25 @@ def test_inspection_to_closed_action_changes_the_dashboard(
 
     # 2. the dashboard now shows one more open action
     window.navigate("home", {})
-    qtbot.waitUntil(lambda: home.counts is not None and home.counts.open_actions == open_before + 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: home.counts is not None and home.counts.open_actions == open_before + 1, timeout=5000
+    )
 
     # 3. the action: evidence after the fix, done, verified and closed
     home.tiles["open_actions"].clicked.emit()
     actions = window.current_screen()
     assert isinstance(actions, ActionsScreen)
     qtbot.waitUntil(lambda: actions.list.model.rowCount() >= 1, timeout=5000)
-    row = next(r for r in range(actions.list.model.rowCount()) if actions.list.model.record_id(r) == action_id)
+    row = next(
+        r for r in range(actions.list.model.rowCount()) if actions.list.model.record_id(r) == action_id
+    )
     actions.list.table.selectRow(row)
     qtbot.waitUntil(lambda: actions.current is not None and actions.current.id == action_id, timeout=5000)
     assert any(e.role == "before" for e in actions.current.evidence)  # the inspection photo came along
     actions.add_photo(_png(tmp_path / "after.png"), "after")
-    qtbot.waitUntil(lambda: any(e.role == "after" for e in action_detail(ws, action_id).evidence), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(e.role == "after" for e in action_detail(ws, action_id).evidence), timeout=5000
+    )
     qtbot.waitUntil(lambda: actions.done_button.isEnabled(), timeout=5000)
     actions.done_button.click()
     qtbot.waitUntil(lambda: action_detail(ws, action_id).status == "done", timeout=5000)
