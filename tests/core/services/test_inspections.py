@@ -111,7 +111,7 @@ def test_photo_limit_and_type_are_checked(ws: Workspace, tmp_path: Path) -> None
     with pytest.raises(ValidationError) as err:
         store_photo(ws, huge)
     assert "25 MB" in err.value.text("en") and "25 MB" in err.value.text("ko")
-    assert "사진" in err.value.text("ko")
+    assert "25 MB" in err.value.text("ko") and "이미지" in err.value.text("ko")
     text = tmp_path / "notes.png"
     text.write_text("not an image")
     with pytest.raises(ValidationError):

@@ -224,7 +224,7 @@ def test_photo_drop_and_size_limit(qtbot: QtBot, ws: Workspace, tmp_path: Path) 
     card.add_photos([huge])
     qtbot.waitUntil(lambda: bool(screen.findChildren(QMessageBox)), timeout=5000)
     (box,) = screen.findChildren(QMessageBox)
-    assert "25 MB" in box.text() and "사진" in box.text()
+    assert "25 MB" in box.text() and "huge.jpg" in box.text()
     box.close()
     assert card.photos is not None and len(card.photos.shas()) == 1
     screen.ctx.tasks.wait()

@@ -50,7 +50,7 @@ from safetydesk.core.domain.risk import RiskResult, RiskScale, evaluate
 from safetydesk.core.services import records
 from safetydesk.core.services.attachments import link, store_bytes
 from safetydesk.core.services.base import Tx, transaction
-from safetydesk.core.services.forms import Answer, BulkForm, GasReading
+from safetydesk.core.services.forms import Answer, BulkForm, GasReading, answer_rows
 from safetydesk.core.services.records import complete_in, retention_until
 
 BULK_BATCH = 2000
@@ -678,7 +678,7 @@ def weekly_rounds(demo: Demo) -> None:
                     template_id=template_id,
                     kind="inspection",
                     performed_on=when.isoformat(),
-                    answers=_bulk_rows(answers),
+                    answers=answer_rows(answers),
                     values={
                         "site_id": demo.site_id,
                         "area_id": area.id,
@@ -784,21 +784,6 @@ def _inspection_answers(
 def _people(people: Sequence[Person]) -> Answer:
     """A ``people`` answer: the names, as the form editor stores them."""
     return Answer(values=tuple(dict.fromkeys(p.name for p in people)))
-
-
-def _bulk_rows(answers: dict[str, Answer]) -> list[dict[str, Any]]:
-    return [
-        {
-            "question_key": key,
-            "result": a.result,
-            "value_num": a.number,
-            "value_text": a.text,
-            "value_list": list(a.values) or None,
-            "note": a.note,
-            "attachments": list(a.attachments) or None,
-        }
-        for key, a in sorted(answers.items())
-    ]
 
 
 class _BulkBuffer:

@@ -198,7 +198,7 @@ def start_form(
     return Created(record_id, Changes((("form_records", record_id, "create"),)))
 
 
-def _answer_rows(answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
+def answer_rows(answers: Mapping[str, Answer]) -> list[dict[str, Any]]:
     return [
         {
             "question_key": key,
@@ -240,7 +240,7 @@ def save_answers(
             )
         changes = {"header": dict(header)} if header is not None else {}
         tx.update("form_records", record_id, changes, summary="answers saved")
-        tx.set_children("form_records", record_id, "form_answers", _answer_rows(answers))
+        tx.set_children("form_records", record_id, "form_answers", answer_rows(answers))
         if gas is not None:
             tx.set_children("form_records", record_id, "gas_readings", _gas_rows(gas))
         return tx.finish()

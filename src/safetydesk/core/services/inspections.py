@@ -7,7 +7,6 @@ forever), and plans what completing a form will create so the user can confirm i
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -81,24 +80,8 @@ class CompletionPlan:
 
 def store_photo(ws: Workspace, path: Path, *, actor: str | None = None) -> StoredFile:
     """Put a photo into the attachment store after checking it is an image of at most 25 MB."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(
-            N_("The file {name} cannot be read: {reason}."),
-            N_("Check that the file exists and is not open in another program."),
-            name=path.name,
-            reason=exc.strerror or str(exc),
-        ) from exc
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            N_("The photo {name} is {size} MB; a photo may be at most {limit} MB."),
-            N_("Take the photo at a lower resolution or shrink it, then attach it again."),
-            name=path.name,
-            size=f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}",
-            limit=MAX_PHOTO_MB,
-        )
     check_image_file(path, MAX_PHOTO_BYTES)
+    size = path.stat().st_size
     with transaction(ws, actor) as tx:
         sha = attachments.store_file(tx, path)
     return StoredFile(sha, path.name, size)
