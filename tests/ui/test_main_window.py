@@ -23,6 +23,7 @@ def test_home_counts_and_navigation(qtbot: QtBot, ws: Workspace) -> None:
     window = build_window(ws)
     qtbot.addWidget(window)
     window.show()
+    assert [s.key for s in window.screens.built()] == ["home"]  # the others are built when first shown
     home = window.screens[0]
     qtbot.waitUntil(lambda: getattr(home, "counts", None) is not None, timeout=5000)
     assert home.counts is not None and home.counts.overdue_actions == 1
