@@ -28,11 +28,26 @@ def test_help_lists_every_command() -> None:
         assert command in out.stdout
 
 
-def test_self_test_passes_and_exercises_fonts_templates_and_pdf() -> None:
+def test_self_test_passes_and_exercises_fonts_templates_pdf_and_model() -> None:
     out = _run("--self-test")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test passed" in out.stdout
     assert "templates" in out.stdout and "NanumGothic" in out.stdout and "audit events verified" in out.stdout
+    assert "lists queried" in out.stdout
+    model_line = next(line for line in out.stdout.splitlines() if line.startswith("ok   model"))
+    assert "saved and loaded with skops" in model_line and "predicts machine, slip" in model_line
+
+
+def test_self_test_refuses_a_model_file_with_untrusted_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skops.io
+
+    from safetydesk.core import selftest
+
+    monkeypatch.setattr(skops.io, "get_untrusted_types", lambda **_kw: ["builtins.eval"])
+    with pytest.raises(RuntimeError, match=r"untrusted types: builtins\.eval"):
+        selftest._check_model(tmp_path)
 
 
 def test_backup_and_restore_commands(

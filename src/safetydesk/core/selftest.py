@@ -1,7 +1,9 @@
 """``safetydesk --self-test``: prove an installation works end to end (the frozen build runs this).
 
 It exercises what frozen builds break on: bundled data files (fonts, templates, legal data,
-catalogues), the database with its migrations, the audit chain, and a PDF render with Hangul.
+catalogues), the database with its migrations, the audit chain, the list queries (modules imported
+by name), a PDF render with Hangul, and scikit-learn + skops (fit, save, load and predict with a
+small pipeline: the compiled modules a saved model needs are exactly what a freezer misses).
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from safetydesk.core.workspace.workspace import Workspace
 
 
 def run_self_test(say: Callable[[str], None]) -> int:
@@ -18,6 +24,7 @@ def run_self_test(say: Callable[[str], None]) -> int:
         ("resources", _check_resources),
         ("workspace", _check_workspace),
         ("pdf", _check_pdf),
+        ("model", _check_model),
     ]
     failed = 0
     with tempfile.TemporaryDirectory(prefix="safetydesk-selftest-") as tmp:
@@ -88,7 +95,19 @@ def _check_workspace(tmp: Path) -> str:
             report = verify(conn)
         if not report.ok:
             raise RuntimeError(f"audit verification failed: {report.broken_reason or report.tampered[:1]}")
-        return f"{report.events} audit events verified, score {done.score.percent}"
+        lists = _query_every_list(ws)
+        return f"{report.events} audit events verified, score {done.score.percent}, {lists} lists queried"
+
+
+def _query_every_list(ws: Workspace) -> int:
+    """Run the first page of every screen list: their modules are imported by name (LIST_MODULES)."""
+    from safetydesk.core.queries import lists
+
+    lists.get_list("corrective_actions")  # loads every list module
+    names = sorted(lists._REGISTRY)
+    for name in names:
+        lists.first_page(ws, lists.ListQuery(name), limit=5)
+    return len(names)
 
 
 def _check_pdf(tmp: Path) -> str:
@@ -109,3 +128,109 @@ def _check_pdf(tmp: Path) -> str:
     if not data.startswith(b"%PDF") or b"NanumGothic" not in data:
         raise RuntimeError("PDF render did not embed the Hangul font")
     return f"{len(data):,} bytes with embedded NanumGothic"
+
+
+# Modules a saved scikit-learn model may need at load time that no ``import`` statement names: the
+# estimator packages skops imports by name from the file, the Cython modules other compiled modules
+# import (invisible to PyInstaller's analysis) and skops' own loaders (imported with importlib). The
+# PyInstaller spec bundles exactly this list as hidden imports and the ``model`` check imports every
+# one of them, so the frozen build proves every listed module is bundled and still exists (a module
+# renamed by a scikit-learn or SciPy upgrade fails the build instead of a user's model load). A model
+# bundle using an estimator from a package not listed here needs that package added.
+MODEL_MODULES: tuple[str, ...] = (
+    # estimators and transformers a SafetyDesk model bundle may be built from
+    "sklearn.pipeline",
+    "sklearn.compose",
+    "sklearn.preprocessing",
+    "sklearn.impute",
+    "sklearn.feature_extraction.text",
+    "sklearn.feature_selection",
+    "sklearn.linear_model",
+    "sklearn.naive_bayes",
+    "sklearn.svm",
+    "sklearn.calibration",
+    "sklearn.multiclass",
+    "sklearn.ensemble",
+    "sklearn.tree",
+    "sklearn.neighbors",
+    # compiled modules imported only from other compiled modules
+    "sklearn._cyutility",
+    "sklearn.utils._typedefs",
+    "sklearn.utils._heap",
+    "sklearn.utils._sorting",
+    "sklearn.utils._vector_sentinel",
+    "sklearn.utils._cython_blas",
+    "sklearn.utils._weight_vector",
+    "sklearn.utils._random",
+    "sklearn.utils._seq_dataset",
+    "sklearn.utils.sparsefuncs_fast",
+    "sklearn.utils.murmurhash",
+    "sklearn.utils.arrayfuncs",
+    "sklearn.neighbors._partition_nodes",
+    "sklearn.neighbors._quad_tree",
+    "sklearn.tree._criterion",
+    "sklearn.tree._splitter",
+    "sklearn.tree._tree",
+    "sklearn.tree._utils",
+    "scipy._lib.messagestream",
+    "scipy.special._ufuncs_cxx",
+    "scipy.special.cython_special",
+    "scipy.sparse.csgraph._validation",
+    "scipy.linalg.cython_blas",
+    "scipy.linalg.cython_lapack",
+    # skops' loaders, imported by name
+    "skops.io._general",
+    "skops.io._numpy",
+    "skops.io._scipy",
+    "skops.io._sklearn",
+    "skops.io.old._general_v0",
+    "skops.io.old._numpy_v0",
+    "skops.io.old._numpy_v1",
+)
+
+# Types a SafetyDesk model file may contain beyond skops' default trusted set (none so far). A file
+# naming anything else is refused rather than loaded: skops files can construct arbitrary objects.
+TRUSTED_MODEL_TYPES: frozenset[str] = frozenset()
+
+
+def _check_model(tmp: Path) -> str:
+    import importlib
+
+    import numpy as np
+    import skops.io as sio
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts = [
+        "지게차 포크 균열",
+        "프레스 방호장치 고장",
+        "press guard missing",
+        "바닥 기름 미끄러움 넘어짐",
+        "계단 물기 미끄러짐",
+        "slippery floor, worker fell",
+    ]
+    labels = ["machine", "machine", "machine", "slip", "slip", "slip"]
+    pipeline = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)), LogisticRegression(max_iter=500)
+    )
+    pipeline.fit(texts, labels)
+    path = tmp / "selftest.skops"
+    sio.dump(pipeline, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    unexpected = sorted(set(untrusted) - TRUSTED_MODEL_TYPES)
+    if unexpected:
+        raise RuntimeError(f"saved model names untrusted types: {', '.join(unexpected)}")
+    loaded = sio.load(path, trusted=untrusted)
+    probe = ["프레스 방호 덮개 고장", "floor slippery"]
+    if not np.allclose(loaded.predict_proba(probe), pipeline.predict_proba(probe)):
+        raise RuntimeError("the loaded model predicts differently from the saved one")
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    import sklearn
+
+    return (
+        f"sklearn {sklearn.__version__} pipeline saved and loaded with skops "
+        f"({path.stat().st_size:,} bytes), predicts {', '.join(map(str, loaded.predict(probe)))}; "
+        f"{len(MODEL_MODULES)} model modules import"
+    )

@@ -7,13 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.fonts import font_file
-from safetydesk.core.i18n import _, set_language
+from safetydesk.core.i18n import _, current_language, set_language
+from safetydesk.core.resources import resource_path
 from safetydesk.core.workspace.workspace import Workspace, open_workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.main_window import MainWindow
@@ -50,8 +51,21 @@ def make_application() -> QApplication:
     if language and not os.environ.get("SAFETYDESK_LANG"):
         set_language(language)
     load_fonts()
+    install_qt_translation(app, current_language())
+    app.setWindowIcon(QIcon(str(resource_path("icons", "safetydesk.png"))))
     app.setStyleSheet(STYLE)
     return app
+
+
+def install_qt_translation(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Load Qt's own strings (standard buttons, file dialogs) for Korean; English needs nothing."""
+    if language == "en":
+        return None
+    translator = QTranslator(app)  # parented to the app, so it lives as long as the app
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{language}", folder) or not app.installTranslator(translator):
+        return None
+    return translator
 
 
 def build_window(ws: Workspace) -> MainWindow:
@@ -103,6 +117,9 @@ def _report_startup(app: QApplication) -> None:
     from safetydesk import STARTED
 
     print(f"startup_ms={(time.perf_counter() - STARTED) * 1000:.0f}", flush=True)
+    # The installer build checks that Qt's own Korean strings were found in the frozen bundle.
+    languages = [t.language() for t in app.findChildren(QTranslator)]
+    print(f"qt_translations={','.join(languages) or 'none'}", flush=True)
     app.quit()
 
 
