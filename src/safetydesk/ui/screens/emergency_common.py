@@ -38,60 +38,8 @@ from safetydesk.ui.labels import CODES, label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-# Codes these screens store that ``ui.labels`` does not name yet. They are added with setdefault, so
-# a label the shared table defines always wins.
-EXTRA_CODES: dict[str, str] = {
-    # incident kinds
-    "first_aid": N_("First aid"),
-    "injury": N_("Injury"),
-    "lost_time": N_("Lost-time injury"),
-    "fatality": N_("Fatality"),
-    "illness": N_("Occupational illness"),
-    "investigating": N_("Under investigation"),
-    "drill_done": N_("Carried out"),
-    # drill types
-    "fire": N_("Fire evacuation"),
-    "chemical_leak": N_("Chemical leak"),
-    "confined_space_rescue": N_("Confined-space rescue"),
-    "scenario": N_("Scenario drill"),
-    # suggestion channels
-    "box": N_("Suggestion box"),
-    "survey": N_("Survey"),
-    "mobile": N_("Mobile / QR"),
-    "meeting": N_("Meeting"),
-    "anonymous": N_("Anonymous"),
-    # people
-    "worker": N_("Worker"),
-    "supervisor": N_("Supervisor"),
-    "manager": N_("Manager"),
-    "contractor_worker": N_("Contractor worker"),
-    "owner": N_("Owner (CEO)"),
-    "production": N_("Production"),
-    "office": N_("Office / sales"),
-    "day": N_("Day labourer"),
-    "short_term": N_("Short fixed-term"),
-    # education
-    "periodic": N_("Periodic education"),
-    "hiring": N_("Hiring education"),
-    "change_of_work": N_("Change-of-work education"),
-    "special": N_("Special education"),
-    "msds": N_("MSDS education"),
-    "job": N_("Job training"),
-    "in_person": N_("In person"),
-    "online": N_("Online"),
-    "office_sales": N_("Office and sales staff"),
-    # hazard groups (forms.schema.HAZARD_GROUPS)
-    "fall": N_("Fall"),
-    "struck": N_("Struck by / collision"),
-    "caught": N_("Caught in"),
-    "electrical": N_("Electric shock"),
-    "chemical": N_("Chemical / asphyxiation"),
-    "cardio_heat": N_("Cardiovascular / heat"),
-    "fire_explosion": N_("Fire / explosion"),
-    "other": N_("Other"),
-}
-for _code, _msgid in EXTRA_CODES.items():
-    CODES.setdefault(_code, _msgid)
+# The shared code labels (incident kinds, drill types, channels, people, courses, hazard groups).
+EXTRA_CODES = CODES
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 WARN_BG = QColor("#fde2e1")
