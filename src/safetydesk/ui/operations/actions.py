@@ -13,9 +13,7 @@ from PySide6.QtGui import QImage
 from safetydesk.core.queries.actions import ActionDetail, action_detail, attachment_bytes
 from safetydesk.core.services import actions
 from safetydesk.ui.context import AppContext
-
-Done = Callable[[Any], None]
-Failed = Callable[[Exception], None]
+from safetydesk.ui.operations.common import Done, Failed
 
 
 def load_detail(

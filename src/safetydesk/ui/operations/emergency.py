@@ -6,9 +6,7 @@ so that screens never import ``core.services``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -18,6 +16,9 @@ from safetydesk.core.services import emergency as svc
 from safetydesk.core.services.emergency import DrillPlan, DrillResult, ManualInput, RollCallEntry
 from safetydesk.core.services.incidents import ActionInput
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations.common import Done
+from safetydesk.ui.operations.common import OptionalFailed as Failed
+from safetydesk.ui.operations.common import run as _run
 
 __all__ = [
     "ActionInput",
@@ -37,13 +38,6 @@ __all__ = [
     "revise_manual",
     "save_manual",
 ]
-
-Done = Callable[[Any], None]
-Failed = Callable[[Exception], None] | None
-
-
-def _run(ctx: AppContext, owner: QObject, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-    ctx.tasks.run_db(fn, on_done, on_error, owner)
 
 
 def load_areas(ctx: AppContext, owner: QObject, on_done: Done, on_error: Failed = None) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -14,6 +12,9 @@ from safetydesk.core.queries.people import people_choices
 from safetydesk.core.services import incidents as svc
 from safetydesk.core.services.incidents import ActionInput, IncidentInput, QuickIntake, SuggestionInput
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations.common import Done
+from safetydesk.ui.operations.common import OptionalFailed as Failed
+from safetydesk.ui.operations.common import run as _run
 
 __all__ = [
     "ActionInput",
@@ -32,13 +33,6 @@ __all__ = [
     "save_incident",
     "save_suggestion",
 ]
-
-Done = Callable[[Any], None]
-Failed = Callable[[Exception], None] | None
-
-
-def _run(ctx: AppContext, owner: QObject, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-    ctx.tasks.run_db(fn, on_done, on_error, owner)
 
 
 def load_people(ctx: AppContext, owner: QObject, on_done: Done, on_error: Failed = None) -> None:

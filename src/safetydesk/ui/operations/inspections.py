@@ -36,8 +36,7 @@ from safetydesk.core.services.forms import CompletedForm
 from safetydesk.core.services.inspections import CompletionPlan, StoredFile
 from safetydesk.core.services.records import Created
 from safetydesk.ui.context import AppContext
-
-Failed = Callable[[Exception], None]
+from safetydesk.ui.operations.common import Failed
 
 __all__ = [
     "MAX_PHOTO_MB",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -13,6 +12,9 @@ from safetydesk.core.queries import people as q
 from safetydesk.core.services import people as svc
 from safetydesk.core.services.people import Attendee, PersonInput, TrainingInput
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations.common import Done
+from safetydesk.ui.operations.common import OptionalFailed as Failed
+from safetydesk.ui.operations.common import run as _run
 
 __all__ = [
     "Attendee",
@@ -27,13 +29,6 @@ __all__ = [
     "save_person",
     "save_training",
 ]
-
-Done = Callable[[Any], None]
-Failed = Callable[[Exception], None] | None
-
-
-def _run(ctx: AppContext, owner: QObject, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-    ctx.tasks.run_db(fn, on_done, on_error, owner)
 
 
 def load_people(

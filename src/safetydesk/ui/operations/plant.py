@@ -32,8 +32,8 @@ from safetydesk.core.services.base import Changes
 from safetydesk.core.services.images import MAX_IMAGE_BYTES, check_image_file
 from safetydesk.core.services.records import Created
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations.common import Failed
 
-Failed = Callable[[Exception], None]
 MAX_DISPLAY_SIDE = 4096  # decoded floor plans are scaled to this; outlines stay in full-size pixels
 
 

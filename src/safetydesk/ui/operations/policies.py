@@ -20,8 +20,7 @@ from safetydesk.core.queries.risk import PersonChoice, roster
 from safetydesk.core.services import policies
 from safetydesk.core.services.base import Changes
 from safetydesk.ui.context import AppContext
-
-Failed = Callable[[Exception], None]
+from safetydesk.ui.operations.common import Failed
 
 
 def load_roster(

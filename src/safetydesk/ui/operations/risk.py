@@ -12,8 +12,7 @@ from safetydesk.core.queries.risk import AssessmentDetail, RiskReference, assess
 from safetydesk.core.services import risk
 from safetydesk.core.services.base import Changes
 from safetydesk.ui.context import AppContext
-
-Failed = Callable[[Exception], None]
+from safetydesk.ui.operations.common import Failed
 
 
 def load_reference(

@@ -19,9 +19,9 @@ from safetydesk.core.services.images import check_image_file
 from safetydesk.core.services.settings import MAX_SETTINGS_IMAGE_BYTES
 from safetydesk.core.services.settings import save_settings as save_settings_service
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations.common import Failed
 from safetydesk.ui.operations.plant import DecodedImage, decode_image
 
-Failed = Callable[[Exception], None]
 LANGUAGE_KEY = "ui/language"
 PREVIEW_SIDE = 480  # previews are shown small; decoding the full scan would only cost memory
 
