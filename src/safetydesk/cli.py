@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from safetydesk import __version__
@@ -66,6 +67,39 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(verify)
     verify.add_argument("--attachments", action="store_true", help="also re-hash every attachment file")
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.add_argument(
+        "--code",
+        default=None,
+        metavar="CODE",
+        help="check the verification code printed on a report page (e.g. ABCDE-12345)",
+    )
+
+    report = sub.add_parser("report", help="print a PDF report (see --list for the kinds)")
+    _workspace_arg(report)
+    report.add_argument("kind", nargs="?", help="the report kind, e.g. inspection, risk-assessment")
+    report.add_argument("--list", action="store_true", help="list the report kinds and exit")
+    report.add_argument("--id", default=None, help="the record to print (record reports)")
+    report.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD", help="period start")
+    report.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD", help="period end")
+    report.add_argument(
+        "--lang",
+        dest="report_lang",
+        choices=("ko", "en"),
+        default=None,
+        help="language of the report (default: the workspace's language)",
+    )
+    report.add_argument(
+        "--page-size", choices=("A4", "Letter"), default="A4", help="paper size (default: A4)"
+    )
+    report.add_argument("--grayscale", action="store_true", help="ink-saving greys instead of colour")
+    report.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="narrow a register, e.g. --filter status=open --filter area=Welding (repeatable)",
+    )
+    report.add_argument("--out", type=Path, default=None, help="the PDF file to write")
 
     backup = sub.add_parser("backup", help="write a full backup (.sdbackup) while the workspace stays usable")
     _workspace_arg(backup)
@@ -146,6 +180,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from safetydesk.core.audit.chain import verify
     from safetydesk.core.workspace.workspace import open_workspace
 
+    if args.code is not None:
+        return _verify_code(args)
     ws = open_workspace(_workspace_path(args), create=False, read_only=True)
     try:
         with ws.reader() as conn:
@@ -201,6 +237,151 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _verify_code(args: argparse.Namespace) -> int:
+    """Exit 0: the record is unchanged since printing and the chain is intact; 1: changed or broken;
+    3: no such code in this workspace."""
+    from safetydesk.core.audit.chain import verify
+    from safetydesk.core.audit.codes import format_code, lookup_code, normalise_code
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    code = normalise_code(args.code)
+    if code is None:
+        raise UserError(
+            N_("“{code}” is not a verification code."),
+            N_("Type the 10 letters and digits printed after “Verification code”, e.g. ABCDE-12345."),
+            code=args.code,
+        )
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        with ws.reader() as conn:
+            matches = lookup_code(conn, code)
+            chain = verify(conn) if matches else None
+    finally:
+        ws.close()
+    if not matches or chain is None:
+        print(
+            _("No record in this workspace carries the code {code}.").format(code=format_code(code)),
+        )
+        print(_("The page was printed from another workspace, or the code was mistyped."))
+        return 3
+    unchanged = all(m.record_changes_since == 0 for m in matches)
+    tampered = {(e, i) for e, i, _r in chain.tampered}
+    result = {
+        "code": code,
+        "chain_intact": chain.ok,
+        "matches": [
+            {
+                "entity": m.entity,
+                "record_id": m.record_id,
+                "event": m.seq,
+                "printed_version_at": m.at,
+                "action": m.action,
+                "record_changes_since": m.record_changes_since,
+                "record_last_change_at": m.record_last_change_at,
+                "workspace_events_since": m.workspace_events_since,
+                "record_tampered": (m.entity, m.record_id) in tampered,
+            }
+            for m in matches
+        ],
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for m in matches:
+            print(
+                _("Code {code}: {entity} {id}, version of {at} (audit event {seq}).").format(
+                    code=format_code(code), entity=m.entity, id=m.record_id, at=m.at, seq=m.seq
+                )
+            )
+            if m.record_changes_since == 0:
+                print(_("The record is unchanged since this page was printed."))
+            else:
+                print(
+                    _(
+                        "The record has CHANGED {n} time(s) since this page was printed (last at {at})."
+                    ).format(n=m.record_changes_since, at=m.record_last_change_at)
+                )
+            print(
+                _("The workspace has recorded {n} other event(s) since.").format(
+                    n=m.workspace_events_since - m.record_changes_since
+                )
+            )
+        if chain.ok:
+            print(_("Audit chain intact: {events} events.").format(events=chain.events))
+        else:
+            print(_("The audit chain does NOT verify: run “safetydesk verify” for details."))
+    return 0 if unchanged and chain.ok and not (tampered & {(m.entity, m.record_id) for m in matches}) else 1
+
+
+def _parse_day(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            N_("{option} “{value}” is not a date."),
+            N_("Write the date as YYYY-MM-DD, e.g. 2026-07-01."),
+            option=option,
+            value=text,
+        ) from None
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from safetydesk.core.reports.registry import kind, kinds
+
+    if args.list or not args.kind:
+        for k in kinds().values():
+            what = "--id ID" if k.scope == "record" else "--from DATE --to DATE"
+            print(f"{k.name:20} {what:22} {_(k.title)} — {_(k.description)}")
+        return 0 if args.list else 2
+    k = kind(args.kind)
+    from safetydesk.core.queries.settings import load_settings
+    from safetydesk.core.reports.context import ReportOptions, ReportRequest
+    from safetydesk.core.reports.registry import default_file_name, generate
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    filters: dict[str, str] = {}
+    for item in args.filter:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(
+                N_("--filter “{value}” should look like KEY=VALUE."),
+                N_("For example: --filter status=open"),
+                value=item,
+            )
+        filters[key.strip()] = value.strip()
+    start = _parse_day(args.date_from, "--from")
+    end = _parse_day(args.date_to, "--to")
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        lang = args.report_lang or args.lang or load_settings(ws).language
+        request = ReportRequest(record_id=args.id, date_from=start, date_to=end, lang=lang, filters=filters)
+        out = args.out
+        if out is None:
+            out = Path.cwd() / default_file_name(k.name, k.name)
+        generated = generate(ws, k.name, request, out, ReportOptions(args.page_size, args.grayscale))
+    finally:
+        ws.close()
+    print(
+        _("Wrote {path}: {pages} page(s) in {seconds:.2f} s.").format(
+            path=generated.path, pages=generated.pages, seconds=generated.seconds
+        )
+    )
+    if generated.code:
+        from safetydesk.core.audit.codes import format_code
+
+        print(_("Verification code: {code}").format(code=format_code(generated.code)))
+    if generated.missing_photos:
+        print(
+            _("{n} photo(s) could not be read from the workspace and are marked on the page.").format(
+                n=generated.missing_photos
+            ),
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     from safetydesk.core.workspace.archive import create_backup
     from safetydesk.core.workspace.workspace import open_workspace
@@ -252,4 +433,5 @@ _COMMANDS = {
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "templates": _cmd_templates,
+    "report": _cmd_report,
 }

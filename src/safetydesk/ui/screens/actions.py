@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.actions import ActionDetail
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import actions as ops
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.widgets.list_view import ListView

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.clock import parse_iso_utc, utc_now
 from safetydesk.core.i18n import N_, _, current_language
+from safetydesk.core.labels import label
 from safetydesk.core.queries.emergency import (
     DRILL_DONE,
     DRILL_TYPES,
@@ -45,7 +46,6 @@ from safetydesk.core.queries.emergency import (
 )
 from safetydesk.core.queries.people import PersonChoice
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import emergency as ops
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.base import Screen

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import CODES, label
 from safetydesk.core.queries.people import PersonChoice
-from safetydesk.ui.labels import CODES, label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -48,6 +48,7 @@ from safetydesk.core.domain.incidents import (
 )
 from safetydesk.core.forms.schema import HAZARD_GROUPS
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.emergency import AreaChoice, LinkedAction
 from safetydesk.core.queries.incidents import (
     SUGGESTION_CHANNELS,
@@ -57,7 +58,6 @@ from safetydesk.core.queries.incidents import (
 )
 from safetydesk.core.queries.people import PersonChoice
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import emergency as emergency_ops
 from safetydesk.ui.operations import incidents as ops
 from safetydesk.ui.screens import emergency_common as common

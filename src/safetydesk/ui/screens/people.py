@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.domain.legal import HalfYear
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.people import (
     COURSES,
     JOB_TYPES,
@@ -52,7 +53,6 @@ from safetydesk.core.queries.people import (
     TrainingDetail,
 )
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import people as ops
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.base import Screen

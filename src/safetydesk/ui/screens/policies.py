@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.policies import ObjectiveDetail, ObjectiveInput, PolicyDetail, PolicyInput
 from safetydesk.core.queries.risk import PersonChoice
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import policies as ops
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.risk.list_look import show_sort

@@ -14,9 +14,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from safetydesk.core.i18n import _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.lists import ListQuery, Page, count, headers, page
 from safetydesk.core.workspace.workspace import Workspace
-from safetydesk.ui.labels import label
 from safetydesk.ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex

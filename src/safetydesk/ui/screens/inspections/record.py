@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from safetydesk.core.clock import parse_iso_utc
 from safetydesk.core.i18n import _
+from safetydesk.core.labels import label
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import inspections as ops
 from safetydesk.ui.screens.inspections.dialogs import CompleteDialog
 from safetydesk.ui.screens.inspections.form_view import FormView

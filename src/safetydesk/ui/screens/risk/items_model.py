@@ -25,7 +25,7 @@ from safetydesk.core.domain.risk_assessment import (
     safe_rate,
 )
 from safetydesk.core.i18n import N_, _, current_language
-from safetydesk.ui.labels import label
+from safetydesk.core.labels import label
 from safetydesk.ui.screens.risk.codes import HAZARD_CLASS_LABELS, code_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex

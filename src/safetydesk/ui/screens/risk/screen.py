@@ -35,9 +35,9 @@ from safetydesk.core.domain.risk import RiskScale
 from safetydesk.core.domain.risk_assessment import AssessmentHeader, Blocker, RiskItemData
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
+from safetydesk.core.labels import label
 from safetydesk.core.queries.risk import AssessmentDetail, RiskReference
 from safetydesk.ui.context import AppContext
-from safetydesk.ui.labels import label
 from safetydesk.ui.operations import risk as ops
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.risk.codes import ASSESSMENT_TYPE_LABELS, code_label

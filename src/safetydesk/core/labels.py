@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from safetydesk.core.i18n import N_, _
 
 CODES: dict[str, str] = {
@@ -88,9 +90,48 @@ CODES: dict[str, str] = {
 }
 
 
-def label(code: object) -> str:
+# Risk assessment codes (the 11-column table and its header).
+ASSESSMENT_TYPE_LABELS: dict[str, str] = {
+    "initial": N_("Initial"),
+    "regular": N_("Periodic"),
+    "adhoc": N_("Ad hoc"),
+    "continuous": N_("Continuous"),
+}
+HAZARD_CLASS_LABELS: dict[str, str] = {
+    "mechanical": N_("Mechanical factors"),
+    "electrical": N_("Electrical factors"),
+    "chemical": N_("Chemical factors"),
+    "biological": N_("Biological factors"),
+    "ergonomic": N_("Work characteristics (ergonomic)"),
+    "environmental": N_("Work environment"),
+    "fall": N_("Fall / slip"),
+    "fire_explosion": N_("Fire / explosion"),
+    "other": N_("Other hazard"),
+}
+DISCOVERY_LABELS: dict[str, str] = {
+    "site_round": N_("Site round with workers (required)"),
+    "suggestion": N_("Worker suggestions"),
+    "interview": N_("Interviews and surveys"),
+    "safety_data": N_("MSDS, measurements, health exams"),
+    "checklist": N_("Checklists"),
+    "near_miss": N_("Near misses and accidents"),
+    "tbm": N_("TBM (pre-work meetings)"),
+    "other": N_("Other sources"),
+}
+ROLE_LABELS: dict[str, str] = {
+    "worker": N_("Worker"),
+    "supervisor": N_("Supervisor"),
+    "worker_rep": N_("Worker representative"),
+    "safety_staff": N_("Safety and health staff"),
+    "manager": N_("Manager"),
+    "contractor": N_("Contractor worker"),
+}
+
+
+def label(code: object, lang: str | None = None, table: Mapping[str, str] | None = None) -> str:
+    """The display name of a stored code in ``lang`` (default: the user's); unknown codes show as stored."""
     if code is None:
         return ""
     text = str(code)
-    msgid = CODES.get(text)
-    return _(msgid) if msgid else text
+    msgid = (table or {}).get(text) or CODES.get(text)
+    return _(msgid, lang) if msgid else text

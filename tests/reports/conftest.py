@@ -1,0 +1,31 @@
+"""One demo workspace (a year of history) shared read-only by the report tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from safetydesk.core.workspace.workspace import Workspace, open_workspace
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from safetydesk.core.demo.builder import build_demo
+
+    path = tmp_path_factory.mktemp("reports") / "demo"
+    build_demo(path, seed=7, today=TODAY, years=1)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo(demo_path: Path) -> Iterator[Workspace]:
+    ws = open_workspace(demo_path, create=False, read_only=True)
+    try:
+        yield ws
+    finally:
+        ws.close()
