@@ -5,6 +5,7 @@ Usage: python scripts/extract_messages.py [--missing]
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO_DIR = ROOT / "resources" / "locale" / "ko" / "LC_MESSAGES"
+_CALL = re.compile(r"""\bN?_\(\s*(['"])((?:(?!\1).)+)\1\s*[,)]""")
 
 
 def messages() -> list[str]:
@@ -22,6 +24,12 @@ def messages() -> list[str]:
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, None)
+    # Babel does not look inside f-strings (f"{t(N_('Printed'))} …"); a plain scan finds those too.
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        for match in _CALL.finditer(path.read_text(encoding="utf-8")):
+            text = match.group(2)
+            if "\\" not in text:
+                found.setdefault(text, None)
     return list(found)
 
 

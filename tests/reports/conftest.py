@@ -29,3 +29,14 @@ def demo(demo_path: Path) -> Iterator[Workspace]:
         yield ws
     finally:
         ws.close()
+
+
+@pytest.fixture(autouse=True)
+def _keep_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``main(["--lang", …])`` sets the process language and SAFETYDESK_LANG; put both back."""
+    from safetydesk.core.i18n import current_language, set_language
+
+    monkeypatch.delenv("SAFETYDESK_LANG", raising=False)
+    before = current_language()
+    yield
+    set_language(before)

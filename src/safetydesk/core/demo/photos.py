@@ -174,6 +174,34 @@ def signature_png(name: str, seed: int) -> bytes:
     return out.getvalue()
 
 
+def logo_png(short: str) -> bytes:
+    """A plain company mark: a navy roundel with the short name."""
+    image = Image.new("RGB", (120, 120), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 6, 114, 114), fill=(31, 58, 90))
+    draw.arc((20, 20, 100, 100), 200, 340, fill=(230, 180, 60), width=6)
+    draw.text((60, 62), short, font=_font(34, bold=True), fill=(255, 255, 255), anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def seal_png(lines: Sequence[str]) -> bytes:
+    """A red square company seal (직인) with the given lines of text, on a transparent background."""
+    size = 200
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    red = (200, 30, 30, 235)
+    draw.rectangle((8, 8, size - 8, size - 8), outline=red, width=9)
+    step = (size - 40) / max(1, len(lines))
+    for i, line in enumerate(lines):
+        font = _font(int(min(step * 0.8, 150 / max(1, len(line)))), bold=True)
+        draw.text((size / 2, 20 + step * (i + 0.5)), line, font=font, fill=red, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def _centroid(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     """Area centroid (shoelace), so an L-shaped area gets its label inside it."""
     area = cx = cy = 0.0

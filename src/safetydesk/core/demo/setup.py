@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 from safetydesk.core.demo import photos
 from safetydesk.core.demo.company import (
@@ -24,9 +26,12 @@ from safetydesk.core.queries.settings import (
     BACKUP_SCHEDULE,
     COMPANY_ADDRESS,
     COMPANY_BRN,
+    COMPANY_LOGO,
     COMPANY_NAME,
     COMPANY_NAME_EN,
     COMPANY_REPRESENTATIVE,
+    COMPANY_SEAL,
+    COMPANY_SIGNATURE,
     UI_LANGUAGE,
 )
 from safetydesk.core.services import forms
@@ -50,6 +55,12 @@ def build_company(demo: Demo) -> None:
         _insert_people(demo, tx)
         _equipment(demo, tx)
         _headcounts(demo, tx)
+    with tempfile.TemporaryDirectory(prefix="safetydesk-demo-") as folder:
+        _save_settings(demo, Path(folder))
+
+
+def _save_settings(demo: Demo, folder: Path) -> None:
+    officer = demo.officer
     save_settings(
         demo.ws,
         {
@@ -62,8 +73,25 @@ def build_company(demo: Demo) -> None:
             UI_LANGUAGE: "ko",
             BACKUP_SCHEDULE: "weekly",
         },
+        images=_letterhead_images(demo, folder),
         actor=officer.name,
     )
+
+
+def _letterhead_images(demo: Demo, folder: Path) -> dict[str, Path | None]:
+    """Logo, company seal and the representative's signature, as files (settings take files)."""
+    short = SITE_NAME_KO.replace("(주)", "")[:2]
+    files = {
+        COMPANY_LOGO: ("logo.png", photos.logo_png(short)),
+        COMPANY_SEAL: ("seal.png", photos.seal_png([SITE_NAME_KO, "대표이사인"])),
+        COMPANY_SIGNATURE: ("signature.png", photos.signature_png(demo.owner.name, 17)),
+    }
+    out: dict[str, Path | None] = {}
+    for key, (name, data) in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        out[key] = path
+    return out
 
 
 def _site(demo: Demo, tx: Tx) -> None:

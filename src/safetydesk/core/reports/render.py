@@ -8,6 +8,7 @@ a Latin-only font; ReportLab embeds only the glyphs used (a subset).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import tempfile
@@ -29,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     Image,
@@ -144,7 +146,13 @@ class _Styles:
             textColor=palette.accent,
         )
         self.h2 = ParagraphStyle(
-            "h2", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=5, spaceAfter=2
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=5,
+            spaceAfter=2,
         )
         self.cache: dict[tuple[float, str, bool, str], ParagraphStyle] = {}
 
@@ -252,23 +260,32 @@ class Renderer:
         self.frame_height = self.pagesize[1] - 2 * MARGIN - HEADER_H - FOOTER_H
         self.lang = report.lang
         self.missing_photos = 0
+        self._small_images: dict[str, tuple[io.BytesIO, int, int] | None] = {}
 
     def t(self, msgid: str) -> str:
         return _(msgid, self.lang)
 
     # -- page frame ---------------------------------------------------------------------------------
 
-    def _draw_image(self, canvas: Canvas, data: bytes | None, x: float, y: float, w: float, h: float) -> bool:
+    def _draw_image(
+        self, canvas: Canvas, data: bytes | None, x: float, y: float, w: float, h: float, centre: bool = True
+    ) -> float:
+        """Draw an image scaled into the box; returns the drawn width (0 when there is no usable image)."""
         if not data:
-            return False
-        prepared = prepare_photo(data, self.options.grayscale, max_px=600)
+            return 0.0
+        key = hashlib.sha1(data).hexdigest()
+        if key not in self._small_images:  # letterhead images are drawn on every page: prepare once
+            self._small_images[key] = prepare_photo(data, self.options.grayscale, max_px=600)
+        prepared = self._small_images[key]
         if prepared is None:
-            return False
+            return 0.0
         buf, pw, ph = prepared
+        buf.seek(0)
         scale = min(w / pw, h / ph)
         dw, dh = pw * scale, ph * scale
-        canvas.drawImage(ImageReader(buf), x + (w - dw) / 2, y + (h - dh) / 2, dw, dh, mask="auto")
-        return True
+        left = x + (w - dw) / 2 if centre else x
+        canvas.drawImage(ImageReader(buf), left, y + (h - dh) / 2, dw, dh, mask="auto")
+        return float(dw)
 
     def _approval_block(self, canvas: Canvas, right: float, top: float) -> float:
         titles = self.head.approval_titles
@@ -324,10 +341,11 @@ class Renderer:
         approval_left = self._approval_block(canvas, width - MARGIN, top)
         x = MARGIN
         logo_w = 0.0
-        if self.head.logo and self._draw_image(
-            canvas, self.head.logo, MARGIN, top - 11 * mm, 28 * mm, 11 * mm
-        ):
-            logo_w = 30 * mm
+        if self.head.logo:
+            drawn = self._draw_image(
+                canvas, self.head.logo, MARGIN, top - 10 * mm, 45 * mm, 10 * mm, centre=False
+            )
+            logo_w = drawn + 3 * mm if drawn else 0.0
         text_w = approval_left - 4 * mm - x - logo_w
         canvas.setFillColor(self.palette.accent)
         canvas.setFont(FONT_BOLD, 9.5)
@@ -335,8 +353,9 @@ class Renderer:
         canvas.setFillColor(colors.black)
         details = " · ".join(p for p in (self.head.address, self._brn_text()) if p)
         if details:
-            canvas.setFont(FONT, 7)
-            canvas.drawString(x + logo_w, top - 8 * mm, clip_text(details, FONT, 7, text_w))
+            size = fit_font_size(details, FONT, 7, text_w, minimum=5.5)
+            canvas.setFont(FONT, size)
+            canvas.drawString(x + logo_w, top - 8 * mm, clip_text(details, FONT, size, text_w))
         title = self.report.title
         title_w = approval_left - 4 * mm - MARGIN
         size = fit_font_size(title, FONT_BOLD, 15, title_w, minimum=10)
@@ -401,7 +420,11 @@ class Renderer:
 
     def _block(self, block: Block) -> list[Flowable]:
         if isinstance(block, Heading):
-            return [Paragraph(_text(block.text), self.styles.h1 if block.level <= 1 else self.styles.h2)]
+            # a heading never ends a page: start a new one when less than ~4 lines are left
+            return [
+                CondPageBreak(25 * mm),
+                Paragraph(_text(block.text), self.styles.h1 if block.level <= 1 else self.styles.h2),
+            ]
         if isinstance(block, Para):
             return [Paragraph(_text(block.text), getattr(self.styles, block.style))]
         if isinstance(block, Fields):

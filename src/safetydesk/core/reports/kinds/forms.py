@@ -74,16 +74,18 @@ def _limits(question: Question) -> str:
     return ""
 
 
+ANSWER_WORDS = {"yes": N_("Yes"), "no": N_("No")}
+
+
 def _answer_text(question: Question, answer: AnswerData | None, lang: str) -> str:
-    if answer is None:
+    """What was entered, in words; a ticked pass/fail/N-A shows only in the result column."""
+    t = fmt.translator(lang)
+    if answer is None or answer.result == "na":
         return ""
-    if answer.result == "na" and question.type != "yes_no_na":
-        return _(OUTCOME["na"], lang)
     match question.type:
         case "yes_no_na":
-            return {"yes": _(N_("Yes"), lang), "no": _(N_("No"), lang), "na": _(OUTCOME["na"], lang)}.get(
-                answer.result or "", _(OUTCOME.get(answer.result or "", ""), lang) if answer.result else ""
-            )
+            word = ANSWER_WORDS.get(answer.result or "")
+            return t(word) if word else ""
         case "number":
             return fmt.number(answer.number, question.unit)
         case "choice":
@@ -96,9 +98,9 @@ def _answer_text(question: Question, answer: AnswerData | None, lang: str) -> st
             return fmt.moment(answer.text) if answer.text and answer.text.endswith("Z") else answer.text or ""
         case "photo" | "signature":
             n = len(answer.attachments)
-            return _(N_("{n} photo(s), below"), lang).format(n=n) if n else ""
+            return t(N_("{n} photo(s), below")).format(n=n) if n else ""
         case "gas_readings":
-            return _(N_("see the gas log below"), lang)
+            return t(N_("see the gas log below"))
         case _:
             return answer.text or ""
 
@@ -182,7 +184,7 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
     if scored:
         header.append((t(N_("Score")), fmt.percent(view.score_percent) or "—"))
         header.append((t(N_("Failed items")), str(view.failed_count)))
-    if view.revision_no > 0:
+    if view.revision_no > 1:
         header.append((t(N_("Revision")), str(view.revision_no)))
     for key, value in view.header.items():
         if isinstance(value, str | int | float) and str(value).strip():
@@ -192,6 +194,7 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
         blocks.append(Para(f"{t(N_('Legal basis'))}: {template.legal_basis.get(lang)}", "note"))
     gas = _gas_rows(view)
     photos: list[PhotoRef] = []
+    signed: list[PhotoRef] = []
     gas_tables: list[tuple[str, Table]] = []
     for section in template.sections:
         blocks.append(Heading(section.title.get(lang), 2))
@@ -206,7 +209,7 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
             limits = _limits(question) if question.type == "number" else ""
             if limits:
                 text += f"\n({t(N_('limit'))} {limits})"
-            result = _(OUTCOME[outcome], lang) if outcome else ""
+            result = t(OUTCOME[outcome]) if outcome else ""
             note = answer.note if answer and answer.note else ""
             rows.append(
                 (
@@ -225,10 +228,16 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
                     caption = f"{section.title.get(lang)} · {number}. {question.text.get(lang)}"
                     if len(answer.attachments) > 1:
                         caption += f" ({i})"
-                    photos.append(PhotoRef(sha, caption))
+                    (signed if question.type == "signature" else photos).append(PhotoRef(sha, caption))
         blocks.append(
             Table(
-                headers=(t(N_("No.")), t(N_("Item")), t(N_("Answer")), t(N_("Result")), t(N_("Note"))),
+                headers=(
+                    t(N_("No.")),
+                    t(N_("Item")),
+                    t(N_("Recorded value")),
+                    t(N_("Result")),
+                    t(N_("Note")),
+                ),
                 rows=tuple(rows),
                 widths=(0.5, 6.0, 2.4, 1.1, 2.6),
                 tones=tuple(tones),
@@ -283,6 +292,8 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
                 )
             )
     blocks.append(Heading(t(N_("Signatures"))))
+    if signed:
+        blocks.append(Photos(tuple(signed), columns=3, max_height_mm=22))
     blocks.append(
         Signatures(
             (
@@ -302,12 +313,19 @@ def build_form(ws: Workspace, request: ReportRequest) -> Report:
     kind_title = _(FORM_TITLES.get(view.kind, N_("Form record")), lang)
     return Report(
         kind="form",
-        title=f"{kind_title} — {view.template.title.get(lang)}",
+        title=view.template.title.get(lang),
         lang=lang,
         blocks=tuple(form_blocks(view, lang)),
         record=("form_records", view.id),
         subtitle=" · ".join(
-            p for p in (fmt.day(view.performed_on), view.area_name or "", view.equipment_label or "") if p
+            p
+            for p in (
+                kind_title,
+                fmt.day(view.performed_on),
+                view.area_name or "",
+                view.equipment_label or "",
+            )
+            if p
         ),
         file_stem=f"{view.template.code}_{fmt.day(view.performed_on)}",
     )
