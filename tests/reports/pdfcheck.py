@@ -131,7 +131,10 @@ def overlapping_words(pdf: Path, tolerance: float = 1.0) -> list[tuple[Word, Wor
 
 
 def check_layout(pdf: Path) -> None:
-    """The checks every report must pass: Korean font only, nothing off the page, no words on words."""
+    """The checks every report must pass: Korean font only, nothing off the page, no words on words.
+
+    (Characters the font lacks are caught by the renderer: ``Generated.unprintable``.)
+    """
     assert_korean_font_only(pdf)
     off = words_off_page(pdf)
     assert not off, f"{pdf.name}: text outside the printable area: {off[:5]}"

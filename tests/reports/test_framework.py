@@ -15,7 +15,7 @@ from safetydesk.core.db.tables import form_records, form_templates
 from safetydesk.core.reports import registry
 from safetydesk.core.reports.context import Letterhead, ReportOptions, ReportRequest, Stamp
 from safetydesk.core.reports.model import Cell, Heading, Para, PhotoRef, Photos, Report, Table
-from safetydesk.core.reports.render import render
+from safetydesk.core.reports.render import Rendered, render
 from safetydesk.core.services.forms import save_answers, start_form
 from safetydesk.core.workspace.workspace import Workspace, open_workspace
 from tests.reports import pdfcheck
@@ -34,7 +34,7 @@ STAMP = Stamp(
 
 def _render(
     report: Report, out: Path, options: ReportOptions | None = None, images=lambda sha: None
-) -> tuple[int, int]:
+) -> Rendered:
     return render(report, HEAD, STAMP, options or ReportOptions(), images, out)
 
 
@@ -47,7 +47,7 @@ def test_every_page_has_letterhead_approval_block_page_x_of_y_and_code(tmp_path:
         "test", "시험 보고서 Test report", "ko", (Heading("표"), Table(("번호", "내용", "위험성"), rows))
     )
     out = tmp_path / "r.pdf"
-    pages, missing = _render(report, out)
+    pages, missing, _unprintable = _render(report, out)
     assert pages == pdfcheck.page_count(out) >= 3
     assert missing == 0
     for page in range(1, pages + 1):
@@ -96,7 +96,7 @@ def test_photos_are_fitted_downscaled_and_missing_ones_are_marked(tmp_path: Path
         (Photos((PhotoRef("a" * 64, "Guard removed"), PhotoRef("b" * 64, "Not in the store"))),),
     )
     out = tmp_path / "r.pdf"
-    _pages, missing = _render(report, out, images=lambda sha: data if sha.startswith("a") else None)
+    _pages, missing, _u = _render(report, out, images=lambda sha: data if sha.startswith("a") else None)
     assert missing == 1
     assert pdfcheck.image_count(out) == 1
     text = pdfcheck.text(out)
@@ -214,3 +214,11 @@ def test_report_cli_writes_the_pdf_in_the_chosen_language(
         assert word in pdfcheck.text(out)
         pdfcheck.assert_korean_font_only(out)
     assert "ko.pdf" in capsys.readouterr().out
+
+
+def test_characters_the_font_lacks_print_as_question_marks_and_are_reported(tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    result = _render(Report("test", "Glyphs ✓", "en", (Para("O2 17.2 ✗ ▲ ≥ ≤ · — Ⅰ"),)), out)
+    assert result.unprintable == {"✗", "✓"}
+    text = pdfcheck.text(out)
+    assert "O2 17.2 ? ▲ ≥ ≤ · — Ⅰ" in text and "Glyphs ?" in text

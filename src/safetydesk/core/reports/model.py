@@ -7,6 +7,7 @@ already in the report's language. Text is plain (the renderer escapes it), so a 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,7 +41,7 @@ class Cell:
     tone: Tone = None
     bold: bool = False
     align: Literal["left", "centre", "right"] | None = None
-    span: int = 1  # columns this cell covers (the following ``span - 1`` cells of the row are skipped)
+    span: int = 1  # columns this cell covers; pass no cells for the ``span - 1`` columns it covers
 
 
 CellValue = str | Cell
@@ -79,9 +80,13 @@ class Photos:
 
 @dataclass(frozen=True)
 class Signatures:
-    """Boxes to sign by hand: (role, printed name) pairs; each box has a line for signature and date."""
+    """Boxes to sign by hand: (role, printed name) pairs; each box has a line for signature and date.
+
+    ``images`` optionally gives, per box, the sha256 of a signature captured in the app.
+    """
 
     items: tuple[tuple[str, str], ...]
+    images: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,14 @@ class PageBreak:
     pass
 
 
-Block = Heading | Para | Fields | Table | Photos | Signatures | BarChart | Spacer | PageBreak
+@dataclass(frozen=True)
+class Deferred:
+    """Blocks made only when the renderer reaches them (one record of a long bundle at a time)."""
+
+    make: Callable[[], Sequence[Block]]
+
+
+Block = Heading | Para | Fields | Table | Photos | Signatures | BarChart | Spacer | PageBreak | Deferred
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,7 @@ class ReportNotFoundError(UserError):
 def kinds() -> dict[str, ReportKind]:
     found: dict[str, ReportKind] = {}
     for name in REPORT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a kinds module not written yet
-            raise
+        module = importlib.import_module(name)
         for kind in module.KINDS:
             if kind.name in found:
                 raise RuntimeError(f"report kind {kind.name!r} defined twice")
@@ -85,6 +80,7 @@ class Generated:
     seconds: float
     missing_photos: int
     title: str
+    unprintable: frozenset[str] = frozenset()  # characters the font cannot draw, printed as "?"
 
 
 def check_request(k: ReportKind, request: ReportRequest) -> None:
@@ -152,7 +148,7 @@ def generate(
         except (UserError, OSError):
             return None
 
-    pages, missing = render(report, head, mark, options or ReportOptions(), image, out)
+    pages, missing, unprintable = render(report, head, mark, options or ReportOptions(), image, out)
     if progress:
         progress(3, 3, t(N_("Done")))
     return Generated(
@@ -162,6 +158,7 @@ def generate(
         seconds=time.perf_counter() - started,
         missing_photos=missing,
         title=report.title,
+        unprintable=unprintable,
     )
 
 

@@ -8,15 +8,19 @@ a Latin-only font; ReportLab embeds only the glyphs used (a subset).
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
+import math
 import os
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import shapes
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -54,6 +58,7 @@ from safetydesk.core.reports.model import (
     Block,
     Cell,
     CellValue,
+    Deferred,
     Fields,
     Heading,
     PageBreak,
@@ -85,6 +90,8 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT, str(font_file())))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_file(bold=True))))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    # charts start every drawing in the default font (Helvetica) even when all their text is ours
+    shapes.STATE_DEFAULTS["fontName"] = FONT
     _registered = True
 
 
@@ -173,9 +180,40 @@ class _Styles:
         return style
 
 
+_unprintable: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("unprintable", default=None)
+
+
+@cache
+def _font_chars() -> frozenset[int]:
+    register_fonts()
+    regular = pdfmetrics.getFont(FONT).face.charToGlyph
+    bold = pdfmetrics.getFont(FONT_BOLD).face.charToGlyph
+    return frozenset(regular) & frozenset(bold)
+
+
+def printable(value: str) -> str:
+    """``value`` with characters NanumGothic cannot draw replaced by "?" (and noted for the caller).
+
+    ReportLab would draw them as empty boxes; a report must never hide a character that way.
+    """
+    chars = _font_chars()
+    if all(ord(ch) in chars or ch in "\n\r\t" for ch in value):
+        return value
+    seen = _unprintable.get()
+    out = []
+    for ch in value:
+        if ord(ch) in chars or ch in "\n\r\t":
+            out.append(ch)
+        else:
+            if seen is not None:
+                seen.add(ch)
+            out.append("?")
+    return "".join(out)
+
+
 def _text(value: str) -> str:
-    """Plain text → Paragraph markup: escaped, line breaks kept."""
-    return escape(value or "").replace("\n", "<br/>")
+    """Plain text → Paragraph markup: printable, escaped, line breaks kept."""
+    return escape(printable(value or "")).replace("\n", "<br/>")
 
 
 def fit_font_size(text: str, font: str, size: float, width: float, minimum: float = 7.0) -> float:
@@ -186,6 +224,7 @@ def fit_font_size(text: str, font: str, size: float, width: float, minimum: floa
 
 def clip_text(text: str, font: str, size: float, width: float) -> str:
     """Shorten ``text`` with an ellipsis until it fits ``width`` (for one-line header fields)."""
+    text = printable(text)
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
@@ -214,27 +253,50 @@ def prepare_photo(
         return None
 
 
-class _PageNumbers(Canvas):  # type: ignore[misc]
-    """A canvas that holds pages back until the end, so each can say "x / y"."""
+TOTAL_FORM = "pageTotal"
+TOTAL_BOX = 16 * mm  # room for the total page count, drawn once at the end
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+class _PageTotal(Canvas):  # type: ignore[misc]
+    """Pages go out as they are drawn; each shows "x / " plus a form holding the total, filled in at save.
+
+    Holding every page back until the total is known (the usual recipe) keeps the whole document
+    in memory, which a year of inspection reports cannot afford.
+    """
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.draw_page_number(number, total)
-            super().showPage()
+        total = self.getPageNumber() - 1
+        self.beginForm(TOTAL_FORM, 0, 0, TOTAL_BOX, 5 * mm)
+        self.setFont(FONT_BOLD, 8.5)
+        self.drawString(0, 0, str(total))
+        self.endForm()
+        self.page_total = total
         super().save()
 
-    def draw_page_number(self, number: int, total: int) -> None:
-        """Overridden per document to draw "x / y" once the total is known."""
+
+class _Lazy(Flowable):  # type: ignore[misc]
+    """Stands in for a ``Deferred`` block: it never fits, so Platypus splits it, which builds the blocks.
+
+    The blocks of a long bundle are thus made one record at a time, just before they are laid out,
+    and dropped once drawn.
+    """
+
+    def __init__(self, renderer: Renderer, block: Deferred) -> None:
+        super().__init__()
+        self.renderer = renderer
+        self.block = block
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, avail_height + 1
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        out: list[Flowable] = []
+        for block in self.block.make():
+            out.extend(self.renderer._block(block))
+        return out or [RLSpacer(1, 0)]
+
+    def draw(self) -> None:  # pragma: no cover - always split before drawing
+        pass
 
 
 class Renderer:
@@ -260,6 +322,7 @@ class Renderer:
         self.frame_height = self.pagesize[1] - 2 * MARGIN - HEADER_H - FOOTER_H
         self.lang = report.lang
         self.missing_photos = 0
+        self.unprintable: set[str] = set()  # characters the font lacks, printed as "?"
         self._small_images: dict[str, tuple[io.BytesIO, int, int] | None] = {}
 
     def t(self, msgid: str) -> str:
@@ -368,6 +431,7 @@ class Renderer:
         canvas.setLineWidth(1.2)
         canvas.line(MARGIN, top - HEADER_H + 2 * mm, width - MARGIN, top - HEADER_H + 2 * mm)
         self._footer_left(canvas)
+        self._page_number(canvas)
         canvas.restoreState()
 
     def _brn_text(self) -> str:
@@ -404,10 +468,15 @@ class Renderer:
         canvas.setFont(FONT, 6.5)
         canvas.drawString(MARGIN, base + 0.6 * mm, clip_text(line2, FONT, 6.5, avail))
 
-    def _page_number(self, canvas: Canvas, number: int, total: int) -> None:
+    def _page_number(self, canvas: Canvas) -> None:
+        """ "x / " now; the total is a form drawn after the last page (see ``_PageTotal``)."""
+        x = self.pagesize[0] - MARGIN - TOTAL_BOX + 6 * mm
+        y = MARGIN + 2.5 * mm
         canvas.saveState()
         canvas.setFont(FONT_BOLD, 8.5)
-        canvas.drawRightString(self.pagesize[0] - MARGIN, MARGIN + 2.5 * mm, f"{number} / {total}")
+        canvas.drawRightString(x, y, f"{canvas.getPageNumber()} / ")
+        canvas.translate(x, y)
+        canvas.doForm(TOTAL_FORM)
         canvas.restoreState()
 
     # -- blocks -------------------------------------------------------------------------------------
@@ -441,6 +510,8 @@ class Renderer:
             return [RLSpacer(1, block.height_mm * mm)]
         if isinstance(block, PageBreak):
             return [RLPageBreak()]
+        if isinstance(block, Deferred):
+            return [_Lazy(self, block)]
         raise TypeError(f"unknown report block {type(block).__name__}")
 
     def _fields(self, block: Fields) -> Flowable:
@@ -603,12 +674,20 @@ class Renderer:
         sign = self.t(N_("Signature"))
         date_label = self.t(N_("Date"))
         cells = []
-        for role, name in block.items:
+        for i, (role, name) in enumerate(block.items):
+            signature: Any = Paragraph(_text(f"{sign}:"), self.styles.cell(7.5, colour="#5f6b73"))
+            sha = block.images[i] if i < len(block.images) else None
+            data = self.images(sha) if sha else None
+            prepared = prepare_photo(data, self.options.grayscale, max_px=600) if data else None
+            if prepared is not None:
+                buf, pw, ph = prepared
+                scale = min((width - 8 * mm) / pw, 12 * mm / ph)
+                signature = [signature, Image(buf, width=pw * scale, height=ph * scale, hAlign="LEFT")]
             cells.append(
                 [
                     Paragraph(_text(role), self.styles.cell(8, bold=True)),
                     Paragraph(_text(name or " "), self.styles.cell(8.5)),
-                    Paragraph(_text(f"{sign}:"), self.styles.cell(7.5, colour="#5f6b73")),
+                    signature,
                     Paragraph(_text(f"{date_label}:"), self.styles.cell(7.5, colour="#5f6b73")),
                 ]
             )
@@ -633,7 +712,7 @@ class Renderer:
     def _chart(self, block: BarChart) -> Flowable:
         height = block.height_mm * mm
         drawing = Drawing(self.frame_width, height)
-        drawing.add(String(0, height - 10, block.title, fontName=FONT_BOLD, fontSize=9))
+        drawing.add(String(0, height - 10, printable(block.title), fontName=FONT_BOLD, fontSize=9))
         chart = HorizontalBarChart()
         label_w = min(60 * mm, self.frame_width * 0.35)
         chart.x = label_w
@@ -641,13 +720,19 @@ class Renderer:
         chart.width = self.frame_width - label_w - 15 * mm
         chart.height = height - 22
         chart.data = [list(block.values) or [0]]
-        chart.categoryAxis.categoryNames = list(block.labels) or [""]
+        chart.categoryAxis.categoryNames = [printable(label) for label in block.labels] or [""]
         chart.categoryAxis.labels.fontName = FONT
         chart.categoryAxis.labels.fontSize = 7.5
         chart.categoryAxis.reverseDirection = 1
         chart.valueAxis.labels.fontName = FONT
         chart.valueAxis.labels.fontSize = 7
         chart.valueAxis.valueMin = 0
+        top = max(block.values, default=0)
+        if all(float(v).is_integer() for v in block.values):  # counts: whole-number ticks only
+            chart.valueAxis.valueStep = max(1, math.ceil(top / 5))
+            chart.valueAxis.valueMax = max(
+                1, math.ceil(top / chart.valueAxis.valueStep) * chart.valueAxis.valueStep
+            )
         chart.barLabels.fontName = FONT
         chart.barLabels.fontSize = 7
         chart.barLabelFormat = "%d"
@@ -685,6 +770,7 @@ class Renderer:
             subject=self.report.kind,
             creator=f"SafetyDesk {__version__}",
             initialFontName=FONT,
+            pageCompression=1,
             lang="ko-KR" if self.lang == "ko" else "en",
         )
         frame = Frame(
@@ -699,16 +785,24 @@ class Renderer:
             bottomPadding=0,
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._header)])
-        pages = {"n": 0}
-        renderer = self
+        canvases: list[_PageTotal] = []
 
-        class Numbered(_PageNumbers):
-            def draw_page_number(self, number: int, total: int) -> None:
-                pages["n"] = total
-                renderer._page_number(self, number, total)
+        def canvasmaker(*args: Any, **kwargs: Any) -> _PageTotal:
+            canvases.append(_PageTotal(*args, **kwargs))
+            return canvases[-1]
 
-        doc.build(self.flowables(), canvasmaker=Numbered)
-        return pages["n"]
+        token = _unprintable.set(self.unprintable)
+        try:
+            doc.build(self.flowables(), canvasmaker=canvasmaker)
+        finally:
+            _unprintable.reset(token)
+        return int(canvases[-1].page_total)
+
+
+class Rendered(NamedTuple):
+    pages: int
+    missing_photos: int
+    unprintable: frozenset[str]  # characters the font lacks (printed as "?")
 
 
 def render(
@@ -718,14 +812,15 @@ def render(
     options: ReportOptions,
     images: ImageSource,
     out: Path | BinaryIO,
-) -> tuple[int, int]:
+) -> Rendered:
     """Render ``report`` to a file (written atomically: a failed render leaves no half file) or stream.
 
     Returns the page count and the number of photos that could not be read.
     """
     renderer = Renderer(report, head, stamp, options, images)
     if not isinstance(out, Path):
-        return renderer.build(out), renderer.missing_photos
+        pages = renderer.build(out)
+        return Rendered(pages, renderer.missing_photos, frozenset(renderer.unprintable))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".pdf.tmp", dir=out.parent)
     tmp = Path(tmp_name)
@@ -737,4 +832,4 @@ def render(
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    return pages, renderer.missing_photos
+    return Rendered(pages, renderer.missing_photos, frozenset(renderer.unprintable))

@@ -7,6 +7,7 @@ photo and signature answers as pictures, then the findings with their actions an
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from safetydesk.core.reports.kind import ReportKind
 from safetydesk.core.reports.model import (
     Block,
     Cell,
+    Deferred,
     Fields,
     Heading,
     PageBreak,
@@ -95,8 +97,12 @@ def _answer_text(question: Question, answer: AnswerData | None, lang: str) -> st
         case "people":
             return fmt.names(answer.values or ((answer.text,) if answer.text else ()))
         case "datetime":
-            return fmt.moment(answer.text) if answer.text and answer.text.endswith("Z") else answer.text or ""
-        case "photo" | "signature":
+            if answer.text and answer.text.endswith("Z"):
+                return fmt.moment(answer.text)
+            return (answer.text or "").replace("T", " ")[:16]
+        case "signature":
+            return t(N_("signed (see Signatures)")) if answer.attachments else ""
+        case "photo":
             n = len(answer.attachments)
             return t(N_("{n} photo(s), below")).format(n=n) if n else ""
         case "gas_readings":
@@ -134,7 +140,7 @@ def _gas_table(question: Question, rows: tuple[GasRowData, ...], lang: str) -> T
                 cells.append(Cell(fmt.number(value), align="right"))
             else:
                 bad = True
-                cells.append(Cell(fmt.number(value) + " ✗", tone="bad", bold=True, align="right"))
+                cells.append(Cell(fmt.number(value) + " ▲", tone="bad", bold=True, align="right"))
         body.append(tuple(cells))
         tones.append("warn" if bad else None)
     limits = ", ".join(
@@ -292,15 +298,17 @@ def form_blocks(view: FormRecordView, lang: str) -> list[Block]:
                 )
             )
     blocks.append(Heading(t(N_("Signatures"))))
-    if signed:
-        blocks.append(Photos(tuple(signed), columns=3, max_height_mm=22))
+    # the first signature captured on the form goes in the performer's box; any others print small
+    if len(signed) > 1:
+        blocks.append(Photos(tuple(signed[1:]), columns=3, max_height_mm=22))
     blocks.append(
         Signatures(
             (
                 (t(N_("Performed by")), view.performed_by_name or ""),
                 (t(N_("Supervisor")), ""),
                 (t(N_("Safety manager")), ""),
-            )
+            ),
+            images=(signed[0].sha256,) if signed else (),
         )
     )
     return blocks
@@ -350,6 +358,19 @@ def _ids_in_period(ws: Workspace, kinds: tuple[str, ...], start: date | None, en
         return [str(i) for i in conn.execute(query).scalars()]
 
 
+def _bundle_entry(ws: Workspace, record_id: str, number: int, lang: str) -> list[Block]:
+    """One record of the binder, read only when the renderer reaches it (memory stays flat)."""
+    view = load_form_record(ws, record_id)
+    t = fmt.translator(lang)
+    return [
+        Heading(
+            f"{number}. {view.template.title.get(lang)} — {fmt.day(view.performed_on)} · {view.area_name or ''}"
+        ),
+        Para(f"{t(N_('Record'))} {view.id}", "note"),
+        *form_blocks(view, lang),
+    ]
+
+
 def build_inspections_bundle(ws: Workspace, request: ReportRequest) -> Report:
     """Every completed inspection and pre-work check of a period, one after another (an audit binder)."""
     lang = request.lang
@@ -366,15 +387,8 @@ def build_inspections_bundle(ws: Workspace, request: ReportRequest) -> Report:
     if not ids:
         blocks.append(Para(t(N_("No completed inspections in this period.")), "note"))
     for i, record_id in enumerate(ids):
-        view = load_form_record(ws, record_id)
         blocks.append(PageBreak())
-        blocks.append(
-            Heading(
-                f"{i + 1}. {view.template.title.get(lang)} — {fmt.day(view.performed_on)} · {view.area_name or ''}"
-            )
-        )
-        blocks.append(Para(f"{t(N_('Record'))} {view.id}", "note"))
-        blocks.extend(form_blocks(view, lang))
+        blocks.append(Deferred(functools.partial(_bundle_entry, ws, record_id, i + 1, lang)))
     return Report(
         kind="inspections",
         title=t(N_("Inspection reports")),
