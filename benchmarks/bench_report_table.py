@@ -7,7 +7,7 @@ and drawn by ``core.reports.render.render``. The baseline draws the SAME cell te
 grid and row fills, with the same frame size but no letterhead, approval block or footer.
 
 Targets: ≤ 3 s for 100 pages; ≤ 1.5× the plain ReportLab time.
-Usage: .venv/bin/python benchmarks/report_risk_table.py [--pages 100] [--repeat 3]
+Usage: .venv/bin/python benchmarks/bench_report_table.py [--pages 100] [--repeat 3]
 """
 
 from __future__ import annotations

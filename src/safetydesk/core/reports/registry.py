@@ -81,6 +81,7 @@ class Generated:
     missing_photos: int
     title: str
     unprintable: frozenset[str] = frozenset()  # characters the font cannot draw, printed as "?"
+    file_stem: str = ""  # suggested file name (without date and extension)
 
 
 def check_request(k: ReportKind, request: ReportRequest) -> None:
@@ -150,7 +151,7 @@ def generate(
 
     pages, missing, unprintable = render(report, head, mark, options or ReportOptions(), image, out)
     if progress:
-        progress(3, 3, t(N_("Done")))
+        progress(3, 3, t(N_("Report ready")))
     return Generated(
         path=out if isinstance(out, Path) else None,
         pages=pages,
@@ -159,6 +160,7 @@ def generate(
         missing_photos=missing,
         title=report.title,
         unprintable=unprintable,
+        file_stem=report.file_stem,
     )
 
 

@@ -150,6 +150,10 @@ class ActionsScreen(Screen):
             ),
         )
         self.list.model.set_filters(status=("open", "in_progress"))
+        self.print_list_button = QPushButton(_("Print list…"))
+        self.print_list_button.setObjectName("printList")
+        self.print_list_button.clicked.connect(self.print_list)
+        self.layout_.addWidget(self.print_list_button, 0, Qt.AlignmentFlag.AlignRight)
         splitter.addWidget(self.list)
         splitter.addWidget(self._detail_panel())
         splitter.setSizes([760, 420])
@@ -204,12 +208,16 @@ class ActionsScreen(Screen):
         self.after_button = QPushButton(_("Add photo: after"))
         self.done_button = QPushButton(_("Mark done"))
         self.verify_button = QPushButton(_("Verify and close"))
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printRecord")
+        self.print_button.clicked.connect(self.print_record)
         for button in (
             self.save_button,
             self.before_button,
             self.after_button,
             self.done_button,
             self.verify_button,
+            self.print_button,
         ):
             buttons.addWidget(button)
         outer.addLayout(buttons)
@@ -225,6 +233,7 @@ class ActionsScreen(Screen):
         self.hierarchy.activated.connect(self._mark_dirty)
         self.due.dateChanged.connect(self._mark_dirty)
         self._enable(False)
+        self.print_button.setEnabled(False)
         return panel
 
     # -- state ---------------------------------------------------------------------------------
@@ -292,6 +301,7 @@ class ActionsScreen(Screen):
         self._enable(not closed)
         self.done_button.setEnabled(detail.status in ("open", "in_progress"))
         self.verify_button.setEnabled(detail.status == "done")
+        self.print_button.setEnabled(True)
         self.error.setText("")
         self.evidence.clear()
         for item in detail.evidence:
@@ -368,6 +378,16 @@ class ActionsScreen(Screen):
             self._done,
             self._fail,
         )
+
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "action", self.current.id if self.current else None)
+
+    def print_list(self) -> None:
+        from safetydesk.ui.reports import print_actions_list
+
+        print_actions_list(self, self.ctx, self.list.model.query.filters)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape and self.dirty and self.current is not None:

@@ -189,8 +189,11 @@ class ManualPage(QWidget):
         self.approve_button.clicked.connect(self.approve)
         self.revise_button = QPushButton(_("Revise…"))
         self.revise_button.clicked.connect(self.revise)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printManual")
+        self.print_button.clicked.connect(self.print_record)
         buttons.addStretch(1)
-        for button in (self.save_button, self.approve_button, self.revise_button):
+        for button in (self.save_button, self.approve_button, self.revise_button, self.print_button):
             buttons.addWidget(button)
         box.addLayout(buttons)
         split.addWidget(right)
@@ -218,6 +221,11 @@ class ManualPage(QWidget):
         if self.dirty and not common.confirm(self, _("Discard the changes to this manual?")):
             return
         ops.load_manual(self.ctx, self, manual_id, self._show, self.error.show_error)
+
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "emergency-manual", self.manual.id if self.manual else None)
 
     def new_manual(self) -> None:
         if self.dirty and not common.confirm(self, _("Discard the changes to this manual?")):
@@ -258,6 +266,7 @@ class ManualPage(QWidget):
         self.save_button.setEnabled(not locked)
         self.approve_button.setEnabled(not locked)
         self.revise_button.setEnabled(locked)
+        self.print_button.setEnabled(manual is not None)
         self._loading = False
         self.dirty = False
 
@@ -402,6 +411,10 @@ class DrillPlanPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.run_button)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printDrill")
+        self.print_button.clicked.connect(self.print_record)
+        buttons.addWidget(self.print_button)
         box.addLayout(buttons)
         split.addWidget(right)
         split.setSizes([640, 520])
@@ -470,6 +483,11 @@ class DrillPlanPage(QWidget):
             return
         ops.load_drill(self.ctx, self, drill_id, self._show, self.error.show_error)
 
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "drill", self.drill.id if self.drill else None)
+
     def new_drill(self) -> None:
         if self.dirty and not common.confirm(self, _("Discard the changes to this drill plan?")):
             return
@@ -500,6 +518,7 @@ class DrillPlanPage(QWidget):
         self.scenario_edit.setReadOnly(done)
         self.save_button.setEnabled(not done)
         self.run_button.setEnabled(not done)
+        self.print_button.setEnabled(drill is not None)
         self._loading = False
         self.dirty = False
 

@@ -654,6 +654,10 @@ class IncidentsPage(QWidget):
         self.to_edit = DateField(optional=True)
         self.to_edit.setObjectName("toDate")
         top.addWidget(self.to_edit)
+        self.print_list_button = QPushButton(_("Print list…"))
+        self.print_list_button.setObjectName("printNearMisses")
+        self.print_list_button.clicked.connect(self.print_list)
+        top.addWidget(self.print_list_button)
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -680,6 +684,10 @@ class IncidentsPage(QWidget):
         self.close_button.setObjectName("closeIncident")
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printIncident")
+        self.print_button.clicked.connect(self.print_record)
+        buttons.addWidget(self.print_button)
         rbox.addLayout(buttons)
         split.addWidget(right)
         split.setSizes([560, 600])
@@ -704,10 +712,21 @@ class IncidentsPage(QWidget):
         d = self.form.detail
         self.save_button.setEnabled(d is None or not d.locked)
         self.close_button.setEnabled(d is not None and not d.locked)
+        self.print_button.setEnabled(d is not None)
 
     @property
     def dirty(self) -> bool:
         return self.form.dirty
+
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "incident", self.form.detail.id if self.form.detail else None)
+
+    def print_list(self) -> None:
+        from safetydesk.ui.reports import print_period_list
+
+        print_period_list(self, self.ctx, "near-misses", self.from_edit.value(), self.to_edit.value(), 365)
 
     def refresh(self) -> None:
         self.list.refresh()

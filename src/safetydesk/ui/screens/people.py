@@ -433,6 +433,10 @@ class TrainingsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.complete_button)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printTraining")
+        self.print_button.clicked.connect(self.print_record)
+        buttons.addWidget(self.print_button)
         box.addLayout(buttons)
         split.addWidget(right)
         split.setSizes([520, 640])
@@ -518,9 +522,15 @@ class TrainingsPage(QWidget):
         self._fill_attendees()
         self._set_locked(False)
         self.state_label.setText(_("New training — not saved yet."))
+        self.print_button.setEnabled(False)
         self.error.clear_error()
         self.loading = False
         self.dirty = False
+
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "training", self.detail.id if self.detail else None)
 
     def open_training(self, training_id: str) -> None:
         if self.detail is not None and self.detail.id == training_id:
@@ -542,6 +552,7 @@ class TrainingsPage(QWidget):
         self.content_edit.setPlainText(t.content)
         self._fill_attendees()
         self._set_locked(t.locked)
+        self.print_button.setEnabled(True)
         self.state_label.setText(
             _("Completed and locked.")
             if t.locked

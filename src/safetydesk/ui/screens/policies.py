@@ -262,9 +262,13 @@ class PoliciesScreen(Screen):
         self.revise_button.setObjectName("revisePolicy")
         self.delete_button = QPushButton(_("Delete draft"))
         self.delete_button.setObjectName("deletePolicy")
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printPolicy")
+        self.print_button.clicked.connect(self.print_record)
         for button in (self.save_button, self.approve_button, self.post_button, self.revise_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.delete_button)
         box.addLayout(buttons)
         self.title.textEdited.connect(self._edited)
@@ -422,6 +426,12 @@ class PoliciesScreen(Screen):
         self.post_button.setEnabled(idle and locked)
         self.revise_button.setEnabled(idle and locked)
         self.delete_button.setEnabled(idle and detail is not None and not locked)
+        self.print_button.setEnabled(detail is not None)
+
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "policy", self.detail.id if self.detail else None)
 
     def _edited(self) -> None:
         if not self._loading:

@@ -102,7 +102,10 @@ class RecordEditor(QWidget):
         self.revise_button = QPushButton(_("Make revision…"))
         self.revise_button.setObjectName("revise")
         self.revise_button.clicked.connect(self.make_revision)
-        for button in (self.save_button, self.complete_button, self.revise_button):
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printRecord")
+        self.print_button.clicked.connect(self.print_record)
+        for button in (self.save_button, self.complete_button, self.revise_button, self.print_button):
             bar.addWidget(button)
         layout.addLayout(bar)
         self.banner = QLabel("")
@@ -232,6 +235,14 @@ class RecordEditor(QWidget):
             item.setWordWrap(True)
             column.addWidget(item)
         return box
+
+    def print_record(self) -> None:
+        if self.view is None:
+            return
+        self.save(quiet=True)  # queued before the report on the database lane, so the print has it
+        from safetydesk.ui.reports import print_form
+
+        print_form(self, self.ctx, self.view.id, self.view.kind)
 
     # -- editing -------------------------------------------------------------------------------
 

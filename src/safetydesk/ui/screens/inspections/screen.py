@@ -98,6 +98,10 @@ class InspectionsScreen(Screen):
         bar.addWidget(self.dash)
         bar.addWidget(self.date_to)
         bar.addStretch(1)
+        self.print_list_button = QPushButton(_("Print list…"))
+        self.print_list_button.setObjectName("printList")
+        self.print_list_button.clicked.connect(self.print_list)
+        bar.addWidget(self.print_list_button)
         page.addLayout(bar)
         self.list = ListView(
             ctx.tasks,
@@ -198,6 +202,11 @@ class InspectionsScreen(Screen):
             widget.setVisible(custom)
         start, end = self._period_range()
         self.list.model.set_filters(date_from=start, date_to=end)
+
+    def print_list(self) -> None:
+        from safetydesk.ui.reports import print_period_list
+
+        print_period_list(self, self.ctx, "inspections", *self._period_range())
 
     def _open_selected(self) -> None:
         index = self.list.table.currentIndex()

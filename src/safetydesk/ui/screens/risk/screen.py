@@ -221,7 +221,17 @@ class RiskScreen(Screen):
         self.delete_button.setObjectName("deleteAssessment")
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
-        for button in (self.save_button, self.complete_button, self.revise_button, self.delete_button):
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printAssessment")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_record)
+        for button in (
+            self.save_button,
+            self.complete_button,
+            self.revise_button,
+            self.delete_button,
+            self.print_button,
+        ):
             top.addWidget(button)
         box.addLayout(top)
         self.banner = QLabel("")
@@ -480,6 +490,11 @@ class RiskScreen(Screen):
         for i in range(len(COLUMNS)):
             self.table.setColumnHidden(i, i in hidden)
 
+    def print_record(self) -> None:
+        from safetydesk.ui.reports import print_record
+
+        print_record(self, self.ctx, "risk-assessment", self.assessment_id)
+
     def _update_buttons(self) -> None:
         locked = self.detail is not None and self.detail.locked
         editing = not locked and not self.busy
@@ -492,6 +507,7 @@ class RiskScreen(Screen):
         self.down_button.setEnabled(editing and has_row and row < self.model.rowCount() - 1)
         self.revise_button.setEnabled(locked and not self.busy)
         self.delete_button.setEnabled(self.assessment_id is not None and not locked and not self.busy)
+        self.print_button.setEnabled(self.assessment_id is not None)
         item = self.model.item(row) if has_row else None
         self.action_button.setEnabled(
             not self.busy
