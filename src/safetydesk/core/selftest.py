@@ -111,23 +111,36 @@ def _query_every_list(ws: Workspace) -> int:
 
 
 def _check_pdf(tmp: Path) -> str:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
+    """Render a report through the real framework (letterhead, table, chart, fonts) and load every kind."""
+    from datetime import datetime
 
-    from safetydesk.core.fonts import font_file
+    from safetydesk.core.reports.context import Letterhead, ReportOptions, Stamp
+    from safetydesk.core.reports.model import BarChart, Cell, Para, Report, Table
+    from safetydesk.core.reports.registry import kinds
+    from safetydesk.core.reports.render import render
 
-    pdfmetrics.registerFont(TTFont("NanumGothic", str(font_file())))
+    report = Report(
+        "selftest",
+        "SafetyDesk 자가진단 — 안전보건관리체계",
+        "ko",
+        (
+            Para("위험성평가 · 개선조치 · 비상조치 — Hangul and Latin"),
+            Table(("번호", "유해·위험요인"), (("1", Cell("프레스 협착", tone="bad")),)),
+            BarChart("경과일", ("0~7일",), (1,)),
+        ),
+    )
+    head = Letterhead("(주)자가진단", "", "", "", ("담당", "검토", "승인"))
+    stamp = Stamp("ABCDE12345", None, datetime.now().astimezone(), register=True)
     out = tmp / "selftest.pdf"
-    pdf = canvas.Canvas(str(out), pagesize=A4)
-    pdf.setFont("NanumGothic", 14)
-    pdf.drawString(72, 760, "SafetyDesk 자가진단 — 안전보건관리체계")
-    pdf.save()
+    result = render(report, head, stamp, ReportOptions(), lambda _sha: None, out)
     data = out.read_bytes()
     if not data.startswith(b"%PDF") or b"NanumGothic" not in data:
         raise RuntimeError("PDF render did not embed the Hangul font")
-    return f"{len(data):,} bytes with embedded NanumGothic"
+    if b"Helvetica" in data:
+        raise RuntimeError("PDF render fell back to Helvetica")
+    if result.unprintable:
+        raise RuntimeError(f"the font lacks {sorted(result.unprintable)}")
+    return f"{len(data):,} bytes, {result.pages} page, NanumGothic only; {len(kinds())} report kinds load"
 
 
 # Modules a saved scikit-learn model may need at load time that no ``import`` statement names: the
