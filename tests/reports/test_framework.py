@@ -222,3 +222,23 @@ def test_characters_the_font_lacks_print_as_question_marks_and_are_reported(tmp_
     assert result.unprintable == {"✗", "✓"}
     text = pdfcheck.text(out)
     assert "O2 17.2 ? ▲ ≥ ≤ · — Ⅰ" in text and "Glyphs ?" in text
+
+
+def test_a_cancelled_render_stops_early_and_keeps_the_previous_file(tmp_path: Path) -> None:
+    from safetydesk.core.reports.render import RenderCancelledError
+
+    out = tmp_path / "r.pdf"
+    _render(Report("test", "Previous", "en", (Para("kept"),)), out)
+    before = out.read_bytes()
+    polls = {"n": 0}
+
+    def cancelled() -> bool:
+        polls["n"] += 1
+        return polls["n"] > 5  # the user closes the preview after a few flowables
+
+    many = Report("test", "Long", "en", tuple(Para(f"paragraph {i}") for i in range(5000)))
+    with pytest.raises(RenderCancelledError):
+        render(many, HEAD, STAMP, ReportOptions(), lambda sha: None, out, cancelled)
+    assert polls["n"] == 6  # stopped at the first poll that said so, not after 5,000 paragraphs
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]

@@ -343,6 +343,38 @@ def test_closing_while_generating_leaves_no_files(qtbot: QtBot, ctx: AppContext,
     qtbot.waitUntil(lambda: not folder.exists(), timeout=5000)
 
 
+def test_closing_during_a_long_render_stops_it(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year binder takes minutes; closing the preview must free the database lane, not wait."""
+    from safetydesk.core.reports import registry
+    from safetydesk.core.reports.render import RenderCancelledError
+
+    outcome: dict[str, str] = {}
+    real = registry.generate
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = real(*args, **kwargs)
+        except RenderCancelledError:
+            outcome["result"] = "cancelled"
+            raise
+        outcome["result"] = "finished"
+        return result
+
+    monkeypatch.setattr(registry, "generate", watched)
+    request = ReportRequest(date_from=date(2025, 11, 1), date_to=date(2026, 11, 23), lang="ko")
+    dialog = ReportDialog(ctx, "inspections", request)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    folder = dialog.folder
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=20000)  # rendering has begun
+    dialog.close()
+    assert ctx.tasks.wait(60000)
+    assert outcome == {"result": "cancelled"}
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=5000)
+
+
 def test_helpers_map_screens_to_reports() -> None:
     assert form_report_kind("inspection") == "inspection"
     assert (

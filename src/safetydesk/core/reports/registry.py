@@ -131,8 +131,13 @@ def generate(
     out: Path | BinaryIO,
     options: ReportOptions | None = None,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Generated:
-    """Build the report from the workspace and render it to ``out``."""
+    """Build the report from the workspace and render it to ``out``.
+
+    ``cancelled`` is polled between flowables; when it returns True the render stops with
+    ``RenderCancelledError`` and ``out`` is left as it was.
+    """
     started = time.perf_counter()
     t = _
     if progress:
@@ -149,7 +154,9 @@ def generate(
         except (UserError, OSError):
             return None
 
-    pages, missing, unprintable = render(report, head, mark, options or ReportOptions(), image, out)
+    pages, missing, unprintable = render(
+        report, head, mark, options or ReportOptions(), image, out, cancelled
+    )
     if progress:
         progress(3, 3, t(N_("Report ready")))
     return Generated(

@@ -299,6 +299,23 @@ class _Lazy(Flowable):  # type: ignore[misc]
         pass
 
 
+class RenderCancelledError(Exception):
+    """The caller asked to stop (the preview was closed or its options changed)."""
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """A document that checks between flowables whether the caller still wants it."""
+
+    def __init__(self, cancelled: Callable[[], bool] | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cancelled = cancelled
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise RenderCancelledError
+        super().handle_flowable(flowables)
+
+
 class Renderer:
     def __init__(
         self,
@@ -307,8 +324,10 @@ class Renderer:
         stamp: Stamp,
         options: ReportOptions,
         images: ImageSource,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         register_fonts()
+        self.cancelled = cancelled
         self.report = report
         self.head = head
         self.stamp = stamp
@@ -758,7 +777,8 @@ class Renderer:
     def build(self, out: BinaryIO | str) -> int:
         """Write the PDF; returns the page count."""
         company = self.head.company
-        doc = BaseDocTemplate(
+        doc = _Document(
+            self.cancelled,
             out,
             pagesize=self.pagesize,
             leftMargin=MARGIN,
@@ -812,12 +832,13 @@ def render(
     options: ReportOptions,
     images: ImageSource,
     out: Path | BinaryIO,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Rendered:
     """Render ``report`` to a file (written atomically: a failed render leaves no half file) or stream.
 
     Returns the page count and the number of photos that could not be read.
     """
-    renderer = Renderer(report, head, stamp, options, images)
+    renderer = Renderer(report, head, stamp, options, images, cancelled)
     if not isinstance(out, Path):
         pages = renderer.build(out)
         return Rendered(pages, renderer.missing_photos, frozenset(renderer.unprintable))

@@ -80,8 +80,15 @@ def generate(
 
         if job.cancelled.is_set():
             return None  # superseded while waiting for the lane
-        generated = registry.generate(ws, kind, request, out, options, progress=progress)
-        if job.cancelled.is_set():
+        from safetydesk.core.reports.render import RenderCancelledError
+
+        try:
+            generated = registry.generate(
+                ws, kind, request, out, options, progress=progress, cancelled=job.cancelled.is_set
+            )
+        except RenderCancelledError:
+            generated = None
+        if generated is None or job.cancelled.is_set():
             # Closed or superseded while rendering: the file is nobody's, and its folder may be gone.
             out.unlink(missing_ok=True)
             _remove_empty(out.parent)
