@@ -111,6 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(restore)
     restore.add_argument("backup", type=Path, help="the .sdbackup file")
 
+    model = sub.add_parser("model", help="the embedded model: rank areas by risk (more to come)")
+    _workspace_arg(model)
+    model_sub = model.add_subparsers(dest="model_command", metavar="ACTION")
+    rank = model_sub.add_parser(
+        "rank-areas", help="rank the plant's areas by risk for the coming weeks, with reasons and a back-test"
+    )
+    _workspace_arg(rank)
+    rank.add_argument(
+        "--as-of", default=None, metavar="YYYY-MM-DD", help="rank as of this date (default: today)"
+    )
+    rank.add_argument(
+        "--method",
+        choices=("auto", "learned", "fallback", "baseline"),
+        default="auto",
+        help="auto keeps whichever scorer back-tests best",
+    )
+    rank.add_argument("--backtest", action="store_true", help="also back-test the scorers over 24 months")
+    rank.add_argument("--json", action="store_true", help="print the result as JSON")
+
     templates = sub.add_parser("templates", help="list the form templates of the workspace")
     _workspace_arg(templates)
     return parser
@@ -382,6 +401,51 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_model(args: argparse.Namespace) -> int:
+    if args.model_command != "rank-areas":
+        raise UserError(
+            N_("Choose what the model should do."),
+            N_("Run “safetydesk model --help” to see the actions."),
+        )
+    from safetydesk.core.i18n import current_language
+    from safetydesk.core.ml.area_backtest import backtest
+    from safetydesk.core.ml.areas import rank_areas
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    as_of = _parse_day(args.as_of, "--as-of") or date.today()
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        scores = rank_areas(ws, as_of, method=args.method)
+        tested = backtest(ws, as_of) if args.backtest else None
+    finally:
+        ws.close()
+    if args.json:
+        out: dict[str, object] = {"as_of": as_of.isoformat(), "areas": [a.to_dict() for a in scores]}
+        if tested is not None:
+            out["backtest"] = tested
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    lang = current_language()
+    if not scores:
+        print(_("This workspace has no areas to rank."))
+        return 0
+    print(
+        _("Areas by risk for the next 30 days, as of {day} ({method}):").format(
+            day=as_of.isoformat(), method=scores[0].method
+        )
+    )
+    for area in scores:
+        name = area.name_en if lang == "en" and area.name_en else area.name
+        print(f"{area.rank:>3}. {name:<24} {area.score:6.2f}")
+        for reason in area.reasons:
+            print(f"       · {reason.render(lang)}")
+        for signal in area.signals:
+            print(f"       ({_('also worth a look')}: {signal.render(lang)})")
+    if tested is not None:
+        print(json.dumps(tested.get("summary"), ensure_ascii=False))
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     from safetydesk.core.workspace.archive import create_backup
     from safetydesk.core.workspace.workspace import open_workspace
@@ -434,4 +498,5 @@ _COMMANDS = {
     "restore": _cmd_restore,
     "templates": _cmd_templates,
     "report": _cmd_report,
+    "model": _cmd_model,
 }

@@ -1,0 +1,1 @@
+"""The embedded model (DESIGN.md §7): hazard reader engine."""
