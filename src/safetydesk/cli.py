@@ -16,6 +16,7 @@ from pathlib import Path
 from safetydesk import __version__
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _, set_language
+from safetydesk.core.labels import label
 
 
 def _workspace_arg(parser: argparse.ArgumentParser) -> None:
@@ -111,9 +112,29 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(restore)
     restore.add_argument("backup", type=Path, help="the .sdbackup file")
 
-    model = sub.add_parser("model", help="the embedded model: rank areas by risk (more to come)")
+    model = sub.add_parser("model", help="the embedded model: hazard reader and risky-area ranking")
     _workspace_arg(model)
     model_sub = model.add_subparsers(dest="model_command", metavar="ACTION")
+    train = model_sub.add_parser("train", help="train the hazard reader and save it as a bundle")
+    _workspace_arg(train)
+    train.add_argument(
+        "--data", type=Path, default=None, help="the OSHA abstracts CSV (default: ../shared/data)"
+    )
+    train.add_argument(
+        "--out", type=Path, default=None, help="bundle folder (default: the workspace's models/hazard)"
+    )
+    train.add_argument(
+        "--no-evaluate", action="store_true", help="skip the evaluation stored with the bundle"
+    )
+    evaluate = model_sub.add_parser("evaluate", help="measure the hazard reader honestly (holdouts, CIs)")
+    evaluate.add_argument("--data", type=Path, default=None, help="the OSHA abstracts CSV")
+    evaluate.add_argument("--sample", type=int, default=None, help="only the first N cases per year (quick)")
+    evaluate.add_argument("--json", action="store_true", help="print the full result as JSON")
+    suggest = model_sub.add_parser("suggest", help="suggest the hazard group and severity of a description")
+    _workspace_arg(suggest)
+    suggest.add_argument("text", help="the hazard, finding or near-miss description (Korean or English)")
+    suggest.add_argument("--bundle", type=Path, default=None, help="a bundle folder to use")
+    suggest.add_argument("--json", action="store_true", help="print the suggestion as JSON")
     rank = model_sub.add_parser(
         "rank-areas", help="rank the plant's areas by risk for the coming weeks, with reasons and a back-test"
     )
@@ -401,7 +422,80 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hazard_bundle_dir(args: argparse.Namespace) -> Path:
+    return _workspace_path(args) / "models" / "hazard"
+
+
+def _osha_csv(path: Path | None) -> Path:
+    from safetydesk.core.ml.hazard_data import default_osha_csv
+
+    csv = path or default_osha_csv()
+    if not csv.is_file():
+        raise UserError(
+            N_("The training data {path} is not there."),
+            N_("Give the OSHA abstracts CSV with --data (see docs/model-card.md)."),
+            path=str(csv),
+        )
+    return csv
+
+
+def _model_train(args: argparse.Namespace) -> int:
+    from safetydesk.core.ml.bundle import train_bundle
+    from safetydesk.core.ml.hazard_data import load_korean_eval, load_library, load_osha
+    from safetydesk.core.ml.hazard_eval import evaluate
+
+    csv = _osha_csv(args.data)
+    metrics: dict[str, object] = {}
+    if not args.no_evaluate:
+        print(_("Evaluating (holdouts and bootstrap intervals)…"), file=sys.stderr, flush=True)
+        metrics = evaluate(load_osha(csv), load_library(), load_korean_eval())
+    out = args.out or _hazard_bundle_dir(args)
+    meta = train_bundle(out, osha_csv=csv, metrics=metrics)
+    print(_("Model {version} saved in {path}.").format(version=meta.version, path=out))
+    return 0
+
+
+def _model_evaluate(args: argparse.Namespace) -> int:
+    from safetydesk.core.ml.hazard_data import load_korean_eval, load_library, load_osha
+    from safetydesk.core.ml.hazard_eval import evaluate
+
+    result = evaluate(load_osha(_osha_csv(args.data)), load_library(), load_korean_eval(), sample=args.sample)
+    print(json.dumps(result, ensure_ascii=False, indent=2 if args.json else None))
+    return 0
+
+
+def _model_suggest(args: argparse.Namespace) -> int:
+    from safetydesk.core.ml.bundle import load_bundle, shipped_bundle_dir
+
+    candidates = [args.bundle] if args.bundle else [_hazard_bundle_dir(args), shipped_bundle_dir()]
+    folder = next((c for c in candidates if (c / "metadata.json").is_file()), None)
+    if folder is None:
+        raise UserError(
+            N_("There is no trained hazard model yet."),
+            N_("Run “safetydesk model train” first."),
+        )
+    model, _meta = load_bundle(folder)
+    suggestion = model.suggest(args.text)
+    if args.json:
+        print(json.dumps(suggestion.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(
+        _("{group} (confidence {confidence:.0%}); chance of amputation or worse {severity:.0%}").format(
+            group=label(suggestion.group),
+            confidence=suggestion.confidence,
+            severity=suggestion.severity_probability,
+        )
+    )
+    terms = ", ".join(t.term for t in suggestion.top_terms[:6])
+    print(_("Words that drove it: {terms}").format(terms=terms))
+    print(_("Model {version}").format(version=suggestion.model_version))
+    return 0
+
+
 def _cmd_model(args: argparse.Namespace) -> int:
+    handlers = {"train": _model_train, "evaluate": _model_evaluate, "suggest": _model_suggest}
+    if args.model_command in handlers:
+        return handlers[args.model_command](args)
     if args.model_command != "rank-areas":
         raise UserError(
             N_("Choose what the model should do."),

@@ -1,1 +1,1 @@
-"""The embedded model (DESIGN.md §7): hazard reader engine."""
+"""The embedded model (DESIGN.md §7): the hazard reader (``hazard_*``, ``bundle``) and the risky-area ranking (``area*``)."""
