@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from html import escape
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from safetydesk.core.i18n import N_, _
+from safetydesk.core.i18n import N_, _, current_language
 from safetydesk.core.queries.dashboard import DashboardCounts
 from safetydesk.core.queries.home import HomeSummary
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations.dashboard import load_dashboard
+from safetydesk.ui.operations.risk_areas import RiskWatcher
 from safetydesk.ui.screens.base import Screen
+
+if TYPE_CHECKING:
+    from safetydesk.core.ml.areas import AreaScore
 
 # (counter, caption, screen key, filters, alarm when > 0)
 TILES: tuple[tuple[str, str, str, dict[str, object], bool], ...] = (
@@ -44,6 +51,29 @@ TILES: tuple[tuple[str, str, str, dict[str, object], bool], ...] = (
     ),
 )
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+RISKY_AREAS = 3
+
+
+class AreaRow(QLabel):
+    """One of the riskiest areas; a click (or Enter) opens it on the Plant screen's floor plan."""
+
+    clicked = Signal()
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+
+    def keyPressEvent(self, event: object) -> None:
+        if getattr(event, "key", lambda: None)() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
 
 
 class Tile(QFrame):
@@ -104,9 +134,34 @@ class HomeScreen(Screen):
         self.layout_.addLayout(row, 1)
         self.counts: DashboardCounts | None = None
         self.summary: HomeSummary | None = None
+        self.area_box.setObjectName("risky-areas")
+        self._fill(self.area_list, [QLabel(_("Ranking the areas by risk…"))])
+        self.risk = RiskWatcher(ctx, self)
+        self.risk.ranked.connect(self._show_risky_areas)
 
     def refresh(self) -> None:
         load_dashboard(self.ctx.tasks, self.ctx.workspace, self, self._show)
+        self.risk.request()
+
+    def _show_risky_areas(self, ranked: tuple[AreaScore, ...]) -> None:
+        """The top areas by expected incidents + near misses in the next 30 days, with the first reason."""
+        lang = current_language()
+        rows: list[QWidget] = [
+            QLabel(f"<span style='color:#555'>{escape(_('Expected in the next 30 days'))}</span>")
+        ]
+        for area in ranked[:RISKY_AREAS]:
+            name = area.name_en if lang == "en" and area.name_en else area.name
+            reason = area.reasons[0].render(lang) if area.reasons else _("no warning signs")
+            row = AreaRow(
+                f"<b>{area.rank}. {escape(area.code)} {escape(name)}</b> — {area.score:.2f}"
+                f"<br><span style='color:#555'>{escape(reason)}</span>"
+            )
+            row.setObjectName(f"risky-area-{area.rank}")
+            row.clicked.connect(lambda a=area.area_id: self.navigate.emit("plant", {"risk_area": a}))
+            rows.append(row)
+        if not ranked:
+            rows.append(QLabel(_("No areas to rank yet.")))
+        self._fill(self.area_list, rows)
 
     @staticmethod
     def _fill(layout: QVBoxLayout, widgets: list[QWidget]) -> None:
@@ -138,15 +193,6 @@ class HomeScreen(Screen):
             text.setObjectName(f"duty-{duty.code}")
             duties.append(text)
         self._fill(self.duty_list, duties)
-        areas: list[QWidget] = []
-        for rank, area in enumerate(summary.areas, start=1):
-            reasons = ", ".join(_(msg).format(n=n) for msg, n in area.reasons) or _("no warning signs")
-            text = QLabel(
-                f"<b>{rank}. {area.name}</b> — {area.score:.0f}<br><span style='color:#555'>{reasons}</span>"
-            )
-            text.setWordWrap(True)
-            areas.append(text)
-        self._fill(self.area_list, areas)
         near: list[QWidget] = []
         for item in summary.near_misses:
             text = QLabel(

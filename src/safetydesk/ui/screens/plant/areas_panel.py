@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -28,11 +30,40 @@ from safetydesk.core.queries.plant import AreaDetail, SiteSummary
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations import plant as ops
 from safetydesk.ui.screens.plant.fields import FieldError, HazardChips, confirm_discard, show_failure
-from safetydesk.ui.screens.plant.floor_plan import FloorPlanView
+from safetydesk.ui.screens.plant.floor_plan import FloorPlanView, score_colour
 from safetydesk.ui.screens.plant.lists import AreaDelegate, prime_filters, prime_sort, select_record
 from safetydesk.ui.widgets.list_view import ListView
 
+if TYPE_CHECKING:
+    from safetydesk.core.ml.areas import AreaScore
+
 IMAGE_FILTER = "*.png *.jpg *.jpeg *.bmp *.gif *.webp"
+TOP_REASONS = 3
+
+
+def risk_summary(area: AreaScore, total: int) -> str:
+    return _("Risk rank {rank} of {total}: {score:.2f} expected incidents and near misses in 30 days").format(
+        rank=area.rank, total=total, score=area.score
+    )
+
+
+def risk_html(area: AreaScore, total: int, *, name: str | None = None) -> str:
+    """Score, rank and the strongest reasons, in the UI language (a tooltip or the panel's label)."""
+    lang = current_language()
+    reasons = [escape(r.render(lang)) for r in area.reasons[:TOP_REASONS]]
+    lines = [f"<b>{escape(name)}</b>"] if name else []
+    lines.append(escape(risk_summary(area, total)))
+    lines.extend(f"• {text}" for text in reasons or [escape(_("no warning signs"))])
+    return "<br>".join(lines)
+
+
+def legend_html(top: float) -> str:
+    swatches = "".join(
+        f"<span style='color:{score_colour(step / 4).name()}; font-size:13pt'>■</span>" for step in range(5)
+    )
+    return f"{swatches} " + escape(
+        _("Risk colours: green lowest → red highest ({top:.2f} expected in 30 days)").format(top=top)
+    )
 
 
 class AreasPanel(QWidget):
@@ -54,6 +85,8 @@ class AreasPanel(QWidget):
         self._plan_sha: str | None = None
         self._busy = False  # loading or importing a plan: the hint says so
         self._pending_select: str | None = None
+        self._pending_area: str | None = None
+        self.risk: dict[str, AreaScore] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -130,6 +163,15 @@ class AreasPanel(QWidget):
         right_box.addWidget(self.hint)
         self.view = FloorPlanView()
         right_box.addWidget(self.view, 1)
+        self.legend = QLabel(_("Ranking the areas by risk…"))
+        self.legend.setObjectName("risk-legend")
+        self.legend.setWordWrap(True)
+        right_box.addWidget(self.legend)
+        self.risk_label = QLabel("")
+        self.risk_label.setObjectName("area-risk")
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setTextFormat(Qt.TextFormat.RichText)
+        right_box.addWidget(self.risk_label)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -195,7 +237,11 @@ class AreasPanel(QWidget):
         self.view.set_areas(
             (a.id, f"{a.code} {a.name_en if english and a.name_en else a.name}", a.polygon) for a in areas
         )
+        self._paint_risk()
         self._update_buttons()
+        if self._pending_area in self.areas:
+            area_id, self._pending_area = self._pending_area, None
+            self._plan_clicked(area_id or "")
 
     def _plan_loaded(self, plan: ops.FloorPlan) -> None:
         if plan.sha256 != self._plan_sha:
@@ -211,6 +257,38 @@ class AreasPanel(QWidget):
 
     def set_area_scores(self, scores: dict[str, float]) -> None:
         self.view.set_area_scores(scores)
+
+    def set_area_risk(self, ranked: Sequence[AreaScore]) -> None:
+        """Paint the ranking: colours relative to the riskiest area, tooltips with the reasons."""
+        self.risk = {a.area_id: a for a in ranked}
+        self._paint_risk()
+
+    def _paint_risk(self) -> None:
+        if not self.risk:
+            return
+        top = max(a.score for a in self.risk.values())
+        total = len(self.risk)
+        scale = top if top > 0 else 1.0
+        scores = {area_id: a.score / scale for area_id, a in self.risk.items()}
+        tips = {
+            area_id: risk_html(a, total, name=self.view.names.get(area_id))
+            for area_id, a in self.risk.items()
+            if area_id in self.view.names
+        }
+        self.view.set_area_scores(scores, tips)
+        self.legend.setText(legend_html(top))
+        self._show_risk()
+
+    def _show_risk(self) -> None:
+        area = self.risk.get(self.area_id or "")
+        self.risk_label.setText(risk_html(area, len(self.risk)) if area else "")
+
+    def select_area(self, area_id: str) -> None:
+        """Show ``area_id`` in the form and on the plan (now, or once the areas are loaded)."""
+        if area_id in self.areas:
+            self._plan_clicked(area_id)
+        else:
+            self._pending_area = area_id
 
     # -- the form ------------------------------------------------------------------------------
 
@@ -231,6 +309,7 @@ class AreasPanel(QWidget):
         self.dirty = False
         self.error.show_message("")
         self.view.highlight(self.area_id)
+        self._show_risk()
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -167,6 +167,7 @@ class FloorPlanView(QGraphicsView):
         self.shapes: dict[str, AreaShape] = {}
         self.names: dict[str, str] = {}
         self.scores: dict[str, float] = {}
+        self.tips: dict[str, str] = {}
         self.selected_area: str | None = None
         self.drawing_area: str | None = None
         self.points: list[QPointF] = []
@@ -220,15 +221,20 @@ class FloorPlanView(QGraphicsView):
         self.highlight(self.selected_area, centre=False)
         self._update_scene_rect()
 
-    def set_area_scores(self, scores: dict[str, float]) -> None:
-        """Colour outlines by risk, 0.0 green → 1.0 red; areas without a score keep the plain colour."""
+    def set_area_scores(self, scores: dict[str, float], tips: dict[str, str] | None = None) -> None:
+        """Colour outlines by risk, 0.0 green → 1.0 red; areas without a score keep the plain colour.
+
+        ``tips`` replaces an outline's tooltip (its name) with, e.g., the score and its reasons.
+        """
         self.scores = dict(scores)
+        self.tips = dict(tips or {})
         self._apply_colours()
 
     def _apply_colours(self) -> None:
         for area_id, shape in self.shapes.items():
             score = self.scores.get(area_id)
             shape.set_colour(BASE_COLOUR if score is None else score_colour(score))
+            shape.setToolTip(self.tips.get(area_id) or self.names.get(area_id, ""))
 
     def highlight(self, area_id: str | None, *, centre: bool = True) -> None:
         self.selected_area = area_id

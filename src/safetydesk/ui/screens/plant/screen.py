@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget
 
@@ -9,11 +11,15 @@ from safetydesk.core.i18n import N_, _, current_language
 from safetydesk.core.queries.plant import AreaDetail, EquipmentKind, SiteSummary
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations import plant as ops
+from safetydesk.ui.operations.risk_areas import RiskWatcher
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.plant.areas_panel import AreasPanel
 from safetydesk.ui.screens.plant.equipment_panel import EquipmentPanel
 from safetydesk.ui.screens.plant.fields import confirm_discard, show_failure
 from safetydesk.ui.screens.plant.site_panel import SitePanel
+
+if TYPE_CHECKING:
+    from safetydesk.core.ml.areas import AreaScore
 
 SITE_TAB, AREAS_TAB, EQUIPMENT_TAB = 0, 1, 2
 
@@ -62,6 +68,8 @@ class PlantScreen(Screen):
         self.areas_panel.plan_imported.connect(lambda _sha: self._load_sites())
         for panel in (self.site_panel, self.areas_panel, self.equipment_panel):
             panel.status.connect(self._show_status)
+        self.risk = RiskWatcher(ctx, self)
+        self.risk.ranked.connect(self._risk_ranked)
 
     # -- Screen API ----------------------------------------------------------------------------
 
@@ -69,6 +77,7 @@ class PlantScreen(Screen):
         if not self._kinds_loaded:
             ops.load_kinds(self.ctx, self, self._kinds_ready, lambda exc: show_failure(self, exc))
         self._load_sites()
+        self.risk.request()
 
     def new_record(self) -> None:
         index = self.tabs.currentIndex()
@@ -102,14 +111,19 @@ class PlantScreen(Screen):
         return self.site_panel.dirty or self.areas_panel.dirty or self.equipment_panel.dirty
 
     def open_filtered(self, filters: dict[str, object]) -> None:
-        """``{"statutory": "overdue" | "due_60d"}`` (home tiles) or ``{"area_id": ...}``: the machine list."""
-        self.tabs.setCurrentIndex(EQUIPMENT_TAB)
+        """``{"statutory": "overdue" | "due_60d"}`` (home tiles) or ``{"area_id": ...}``: the machine list;
+        ``{"risk_area": ...}`` (the home risk card): that area on the floor plan."""
+        self.tabs.setCurrentIndex(AREAS_TAB if "risk_area" in filters else EQUIPMENT_TAB)
         if self.site_id is None:
             self._pending_filters = dict(filters)  # applied once the sites are loaded
             return
         self._apply_filters(filters)
 
     def _apply_filters(self, filters: dict[str, object]) -> None:
+        risk_area = filters.get("risk_area")
+        if isinstance(risk_area, str):
+            self.areas_panel.select_area(risk_area)
+            return
         statutory = filters.get("statutory")
         if "area_id" in filters:
             area = filters.get("area_id")
@@ -120,6 +134,9 @@ class PlantScreen(Screen):
     def set_area_scores(self, scores: dict[str, float]) -> None:
         """Colour the area outlines by risk: 0.0 green → 1.0 red (the area ranking model calls this)."""
         self.areas_panel.set_area_scores(scores)
+
+    def _risk_ranked(self, ranked: tuple[AreaScore, ...]) -> None:
+        self.areas_panel.set_area_risk(ranked)
 
     # -- sites ---------------------------------------------------------------------------------
 
