@@ -10,6 +10,15 @@ from sqlalchemy import select
 from safetydesk.core.db.tables import areas, attachment_links, corrective_actions, findings
 from safetydesk.core.workspace.workspace import Workspace
 
+OPEN_STATUSES = ("open", "in_progress")  # not yet done: only these can be overdue
+
+
+def days_overdue(status: str | None, due_on: object, today: date) -> int:
+    """Days past the due date of an action not yet done (0 when done, not due or without a date)."""
+    if status not in OPEN_STATUSES or not due_on:
+        return 0
+    return max(0, (today - date.fromisoformat(str(due_on)[:10])).days)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -74,9 +83,7 @@ def action_detail(ws: Workspace, action_id: str, today: date | None = None) -> A
                 ),
             )
         ).all()
-    overdue = 0
-    if row["status"] in ("open", "in_progress"):
-        overdue = max(0, (today - date.fromisoformat(row["due_on"])).days)
+    overdue = days_overdue(row["status"], row["due_on"], today)
     return ActionDetail(
         id=action_id,
         title=row["title"],

@@ -16,9 +16,10 @@ from safetydesk.core.db.tables import (
     form_templates,
 )
 from safetydesk.core.i18n import N_
+from safetydesk.core.queries.actions import OPEN_STATUSES
 from safetydesk.core.queries.lists import ListColumn, ListDef, register
 
-_open = corrective_actions.c.status.in_(("open", "in_progress"))
+_open = corrective_actions.c.status.in_(OPEN_STATUSES)
 
 
 def _days_overdue() -> ColumnElement[Any]:

@@ -8,6 +8,16 @@ from datetime import date, datetime
 from safetydesk.core.clock import parse_iso_utc
 from safetydesk.core.i18n import N_, _
 
+DASH = "—"  # printed where the workspace holds nothing, so an empty field is visibly empty
+
+
+def or_dash(*values: object) -> str:
+    """The first value that holds text, or a dash."""
+    for value in values:
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return DASH
+
 
 def translator(lang: str) -> Callable[[str], str]:
     def t(msgid: str) -> str:

@@ -139,12 +139,11 @@ def generate(
     ``RenderCancelledError`` and ``out`` is left as it was.
     """
     started = time.perf_counter()
-    t = _
     if progress:
-        progress(0, 3, t(N_("Reading the records…")))
+        progress(0, 3, _("Reading the records…"))
     report = build(ws, name, request)
     if progress:
-        progress(1, 3, t(N_("Laying out the pages…")))
+        progress(1, 3, _("Laying out the pages…"))
     head = letterhead(ws, report.lang)
     mark = stamp(ws, report.record)
 
@@ -158,7 +157,7 @@ def generate(
         report, head, mark, options or ReportOptions(), image, out, cancelled
     )
     if progress:
-        progress(3, 3, t(N_("Report ready")))
+        progress(3, 3, _("Report ready"))
     return Generated(
         path=out if isinstance(out, Path) else None,
         pages=pages,

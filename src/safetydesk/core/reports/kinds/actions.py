@@ -26,7 +26,7 @@ from safetydesk.core.db.tables import (
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
 from safetydesk.core.labels import label
-from safetydesk.core.queries.actions import ActionDetail, action_detail
+from safetydesk.core.queries.actions import OPEN_STATUSES, ActionDetail, action_detail
 from safetydesk.core.reports import fmt
 from safetydesk.core.reports.context import ReportRequest
 from safetydesk.core.reports.kind import ReportKind
@@ -48,10 +48,9 @@ from safetydesk.core.reports.model import (
 )
 from safetydesk.core.workspace.workspace import Workspace
 
-OPEN = ("open", "in_progress")  # not yet done: these can be overdue
 CLOSED = ("done", "verified")  # the work is finished
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
-    "open": OPEN,  # "open" in a filter means every action not yet done, in progress or not
+    "open": OPEN_STATUSES,  # "open" in a filter means every action not yet done, in progress or not
     "in_progress": ("in_progress",),
     "done": ("done",),
     "verified": ("verified",),
@@ -204,7 +203,7 @@ def applied_filters(conn: Any, filters: Mapping[str, Any], as_of: date, lang: st
                 )
             )
         elif key == "overdue":
-            late = and_(ca.status.in_(OPEN), ca.due_on < as_of.isoformat())
+            late = and_(ca.status.in_(OPEN_STATUSES), ca.due_on < as_of.isoformat())
             if _flag(key, raw):
                 out.append(AppliedFilter(key, late, t(N_("Overdue only"))))
             else:
@@ -235,7 +234,7 @@ class RegisterRow:
     done_on: date | None
 
     def is_open(self) -> bool:
-        return self.status in OPEN
+        return self.status in OPEN_STATUSES
 
     def overdue_days(self, as_of: date) -> int:
         return max(0, (as_of - self.due_on).days) if self.is_open() else 0
@@ -627,7 +626,7 @@ def build_action(ws: Workspace, request: ReportRequest) -> Report:
         )
     ageing: str = "—"
     if extra.raised_on:
-        if detail.status in OPEN:
+        if detail.status in OPEN_STATUSES:
             ageing = t(N_("{n} days open")).format(n=max(0, (as_of - extra.raised_on).days))
         elif detail.done_on:
             days = max(0, (date.fromisoformat(detail.done_on) - extra.raised_on).days)

@@ -34,6 +34,7 @@ from safetydesk.core.db.tables import (
 from safetydesk.core.domain.legal import HalfYear
 from safetydesk.core.i18n import N_
 from safetydesk.core.labels import label
+from safetydesk.core.queries.actions import days_overdue
 from safetydesk.core.queries.emergency import (
     DRILL_DONE,
     MANUAL_SECTIONS,
@@ -49,6 +50,7 @@ from safetydesk.core.queries.inspections import AnswerData, FormRecordView, load
 from safetydesk.core.queries.settings import load_settings
 from safetydesk.core.reports import fmt
 from safetydesk.core.reports.context import ReportRequest
+from safetydesk.core.reports.fmt import DASH, or_dash
 from safetydesk.core.reports.kind import ReportKind
 from safetydesk.core.reports.model import (
     Block,
@@ -65,8 +67,6 @@ from safetydesk.core.reports.model import (
     Tone,
 )
 from safetydesk.core.workspace.workspace import Workspace
-
-DASH = "—"
 
 # The three parts of SAPA Enforcement Decree Art. 4 item 8, in the Decree's own words.
 MANUAL_PARTS: dict[str, str] = {
@@ -107,7 +107,6 @@ CHECK_RESULTS: dict[str, str] = {
 CHECK_TONES: dict[str, Tone] = {"partly_met": "warn", "not_met": "bad"}
 MANUAL_DUTY = "sapa_4_8"
 
-OPEN_ACTION = ("open", "in_progress")
 
 # Yes/no items of the drill-record form, printed as "results checked" (key → the question as printed).
 DRILL_CHECKS: dict[str, str] = {
@@ -140,11 +139,6 @@ DRILL_COMMON_BASIS = N_(
     "SAPA Enforcement Decree Art. 4(8): drills show whether actions follow the emergency manual "
     "(checked at least once every half-year)."
 )
-
-
-def _or_dash(value: object) -> str:
-    text = "" if value is None else str(value).strip()
-    return text or DASH
 
 
 def _mmss(seconds: float | None) -> str:
@@ -363,7 +357,7 @@ def _done_drills(conn: Any, area_names: Mapping[str, str]) -> list[_DrillRow]:
 def _headcount(expected: int | None, actual: int | None) -> str:
     if expected is None and actual is None:
         return DASH
-    return f"{_or_dash(actual)} / {_or_dash(expected)}"
+    return f"{or_dash(actual)} / {or_dash(expected)}"
 
 
 def _check_text(check: _Check | None, lang: str) -> tuple[str, Tone]:
@@ -371,7 +365,7 @@ def _check_text(check: _Check | None, lang: str) -> tuple[str, Tone]:
     if check is None:
         return t(N_("Not checked")), "bad"
     result = label(check.result, lang, CHECK_RESULTS) if check.result else DASH
-    text = f"{result} · {t(N_('reviewed'))} {_or_dash(check.reviewed_on)}"
+    text = f"{result} · {t(N_('reviewed'))} {or_dash(check.reviewed_on)}"
     if check.status != "completed":
         text += f" ({t(N_('draft, not yet confirmed by the CEO'))})"
     return text, CHECK_TONES.get(check.result)
@@ -431,11 +425,11 @@ def _half_year_blocks(
         rows.append(
             (
                 Cell(c.period, align="centre"),
-                Cell(_or_dash(c.reviewed_on), align="centre"),
-                _or_dash(c.reviewer),
+                Cell(or_dash(c.reviewed_on), align="centre"),
+                or_dash(c.reviewer),
                 Cell(label(c.result, lang, CHECK_RESULTS) if c.result else DASH, align="centre"),
-                _or_dash(c.findings),
-                _or_dash(f"{c.owner_name} {c.owner_confirmed_on}".strip() if c.owner_confirmed_on else ""),
+                or_dash(c.findings),
+                or_dash(f"{c.owner_name} {c.owner_confirmed_on}".strip() if c.owner_confirmed_on else ""),
             )
         )
         tones.append(CHECK_TONES.get(c.result) or ("muted" if c.status != "completed" else None))
@@ -469,11 +463,11 @@ def _half_year_blocks(
             (
                 Cell(d.day, align="centre"),
                 label(d.drill_type, lang),
-                _or_dash(d.scenario),
-                _or_dash(d.area),
+                or_dash(d.scenario),
+                or_dash(d.area),
                 Cell(_headcount(d.expected, d.actual), align="centre", bold=short),
                 Cell(_mmss(d.seconds_to_evacuate), align="centre"),
-                _or_dash(d.observations),
+                or_dash(d.observations),
             )
         )
         drill_tones.append("warn" if short else None)
@@ -506,7 +500,7 @@ def _organisation_table(staff: Sequence[_Person], lang: str) -> Table:
     for p in listed:
         roles = ", ".join(t(EMERGENCY_ROLES[r]) for r in order if r in p.roles)
         where = p.company or fmt.names((p.department, p.job_title), " · ")
-        rows.append((roles, p.name, _or_dash(where), Cell(_or_dash(p.phone), align="centre")))
+        rows.append((roles, p.name, or_dash(where), Cell(or_dash(p.phone), align="centre")))
     return Table(
         headers=(t(N_("Emergency role")), t(N_("Name")), t(N_("Department / company")), t(N_("Phone"))),
         rows=tuple(rows),
@@ -580,20 +574,20 @@ def build_manual(ws: Workspace, request: ReportRequest) -> Report:
                 (t(N_("Title")), detail.title),
                 (t(N_("Version")), f"{detail.version_label} ({t(N_('revision'))} {detail.revision_no})"),
                 (t(N_("Status")), label(detail.status, lang)),
-                (t(N_("In force from")), _or_dash(effective)),
-                (t(N_("Approved by")), _or_dash(detail.approved_by)),
-                (t(N_("Approved on")), _or_dash(fmt.day(detail.approved_on))),
-                (t(N_("Posted on")), _or_dash(fmt.day(detail.posted_on))),
-                (t(N_("Prepared by")), _or_dash(this.created_by if this else "")),
+                (t(N_("In force from")), or_dash(effective)),
+                (t(N_("Approved by")), or_dash(detail.approved_by)),
+                (t(N_("Approved on")), or_dash(fmt.day(detail.approved_on))),
+                (t(N_("Posted on")), or_dash(fmt.day(detail.posted_on))),
+                (t(N_("Prepared by")), or_dash(this.created_by if this else "")),
                 (t(N_("Previous version")), previous.version_label if previous else DASH),
-                (t(N_("Keep until")), _or_dash(this.retention_until if this else "")),
+                (t(N_("Keep until")), or_dash(this.retention_until if this else "")),
             )
         )
     )
     blocks.append(
         Fields(
             (
-                (t(N_("Workplace")), _or_dash(site_name)),
+                (t(N_("Workplace")), or_dash(site_name)),
                 (
                     t(N_("Areas covered")),
                     t(N_("All areas of the workplace ({n}): {names}")).format(
@@ -679,10 +673,10 @@ def build_manual(ws: Workspace, request: ReportRequest) -> Report:
                 Cell(v.version_label, align="centre", bold=v.id == detail.id),
                 Cell(str(v.revision_no), align="centre"),
                 Cell(label(v.status, lang), align="centre"),
-                Cell(_or_dash(v.effective), align="centre"),
-                _or_dash(v.approved_by),
-                Cell(_or_dash(v.approved_on), align="centre"),
-                _or_dash(v.created_by),
+                Cell(or_dash(v.effective), align="centre"),
+                or_dash(v.approved_by),
+                Cell(or_dash(v.approved_on), align="centre"),
+                or_dash(v.created_by),
             )
         )
         version_tones.append("good" if v.id == detail.id else None)
@@ -825,7 +819,7 @@ def _history(drill: DrillDetail, done: Sequence[_DrillRow], lang: str, limit: in
                 Cell(_mmss(d.seconds_to_alarm), align="centre"),
                 Cell(_mmss(d.seconds_to_evacuate), align="centre"),
                 Cell(_headcount(d.expected, d.actual), align="centre"),
-                _or_dash(d.observations),
+                or_dash(d.observations),
             )
         )
     return [
@@ -914,9 +908,9 @@ def _roll_call_blocks(call: RollCall, lang: str) -> list[Block]:
         Heading(t(N_("Roll call at the assembly point"))),
         Fields(
             (
-                (t(N_("Expected")), _or_dash(call.expected)),
-                (t(N_("Present")), _or_dash(call.present)),
-                (t(N_("Absent / not accounted for")), _or_dash(absent)),
+                (t(N_("Expected")), or_dash(call.expected)),
+                (t(N_("Present")), or_dash(call.present)),
+                (t(N_("Absent / not accounted for")), or_dash(absent)),
                 (t(N_("Names on the record")), str(len(call.entries))),
             )
         ),
@@ -940,7 +934,7 @@ def _roll_call_blocks(call: RollCall, lang: str) -> list[Block]:
             mark = Cell(t(N_("Present")), align="centre")
         else:
             mark = Cell(t(N_("Absent")), align="centre", bold=True)
-        rows.append((Cell(str(number), align="centre"), name, _or_dash(where), mark))
+        rows.append((Cell(str(number), align="centre"), name, or_dash(where), mark))
         tones.append("warn" if present is False else None)
     if not call.from_roll_call and absent:
         rows.append(
@@ -966,7 +960,7 @@ def _roll_call_blocks(call: RollCall, lang: str) -> list[Block]:
                 Cell(t(N_("Total")), bold=True, span=3),
                 Cell(
                     t(N_("{present} present / {absent} absent")).format(
-                        present=_or_dash(present_count), absent=_or_dash(absent_count)
+                        present=or_dash(present_count), absent=or_dash(absent_count)
                     ),
                     bold=True,
                     align="centre",
@@ -1019,7 +1013,7 @@ def _checks_blocks(view: FormRecordView | None, drill_type: str, lang: str) -> l
             (
                 t(question),
                 Cell(text, align="centre", bold=result in ("fail", "no")),
-                _or_dash(answer.note if answer else ""),
+                or_dash(answer.note if answer else ""),
             )
         )
         tones.append("bad" if result in ("fail", "no") else ("muted" if result == "na" else None))
@@ -1052,7 +1046,7 @@ def _actions_blocks(
     rows: list[tuple[CellValue, ...]] = []
     tones: list[Tone] = []
     for number, a in enumerate(actions, start=1):
-        overdue = a.status in OPEN_ACTION and bool(a.due_on) and a.due_on < as_of.isoformat()
+        overdue = days_overdue(a.status, a.due_on, as_of) > 0
         status = label(a.status, lang)
         if overdue:
             status += f" · {t(N_('overdue'))}"
@@ -1060,8 +1054,8 @@ def _actions_blocks(
             (
                 Cell(str(number), align="centre"),
                 a.title,
-                _or_dash(a.owner_name),
-                Cell(_or_dash(fmt.day(a.due_on)), align="centre"),
+                or_dash(a.owner_name),
+                Cell(or_dash(fmt.day(a.due_on)), align="centre"),
                 Cell(status, align="centre", bold=overdue),
             )
         )
@@ -1126,24 +1120,24 @@ def build_drill(ws: Workspace, request: ReportRequest) -> Report:
             (
                 (t(N_("Type of drill")), label(drill.drill_type, lang)),
                 (t(N_("Status")), status),
-                (t(N_("Planned on")), _or_dash(fmt.day(drill.planned_on))),
-                (t(N_("Carried out")), _or_dash(when)),
-                (t(N_("Area")), _or_dash(area)),
-                (t(N_("Place")), _or_dash(_answer_text(view, "place"))),
-                (t(N_("Drill leader")), _or_dash(leader)),
-                (t(N_("Observer (evaluator)")), _or_dash(observer)),
-                (t(N_("Recorded by")), _or_dash(recorded_by)),
-                (t(N_("Next drill due")), _or_dash(_answer_text(view, "next_drill_due"))),
+                (t(N_("Planned on")), or_dash(fmt.day(drill.planned_on))),
+                (t(N_("Carried out")), or_dash(when)),
+                (t(N_("Area")), or_dash(area)),
+                (t(N_("Place")), or_dash(_answer_text(view, "place"))),
+                (t(N_("Drill leader")), or_dash(leader)),
+                (t(N_("Observer (evaluator)")), or_dash(observer)),
+                (t(N_("Recorded by")), or_dash(recorded_by)),
+                (t(N_("Next drill due")), or_dash(_answer_text(view, "next_drill_due"))),
             )
         )
     )
     blocks.append(
         Fields(
             (
-                (t(N_("Scenario")), _or_dash(drill.scenario or _answer_text(view, "scenario"))),
-                (t(N_("What was practised")), _or_dash(_answer_text(view, "contents"))),
-                (t(N_("Roles")), _or_dash(_answer_text(view, "roles"))),
-                (t(N_("Contractors taking part")), _or_dash(_answer_text(view, "contractor_participants"))),
+                (t(N_("Scenario")), or_dash(drill.scenario or _answer_text(view, "scenario"))),
+                (t(N_("What was practised")), or_dash(_answer_text(view, "contents"))),
+                (t(N_("Roles")), or_dash(_answer_text(view, "roles"))),
+                (t(N_("Contractors taking part")), or_dash(_answer_text(view, "contractor_participants"))),
             ),
             columns=1,
         )
@@ -1159,12 +1153,12 @@ def build_drill(ws: Workspace, request: ReportRequest) -> Report:
     blocks.append(Heading(t(N_("Observations"))))
     problems = _answer_text(view, "problems_found")
     observations = drill.observations.strip()
-    items: list[tuple[str, str]] = [(t(N_("Observations")), _or_dash(observations or problems))]
+    items: list[tuple[str, str]] = [(t(N_("Observations")), or_dash(observations or problems))]
     if problems and problems != observations:
         items.append((t(N_("Problems found")), problems))
     items += [
-        (t(N_("Improvements planned")), _or_dash(_answer_text(view, "corrective_actions"))),
-        (t(N_("Equipment used")), _or_dash(_answer_text(view, "equipment_used"))),
+        (t(N_("Improvements planned")), or_dash(_answer_text(view, "corrective_actions"))),
+        (t(N_("Equipment used")), or_dash(_answer_text(view, "equipment_used"))),
     ]
     blocks.append(Fields(tuple(items), columns=1))
 
@@ -1188,7 +1182,7 @@ def build_drill(ws: Workspace, request: ReportRequest) -> Report:
     if signed and signed.attachments:
         blocks.append(
             Para(
-                t(N_("Signed on the drill-record form by {name}.")).format(name=_or_dash(leader)),
+                t(N_("Signed on the drill-record form by {name}.")).format(name=or_dash(leader)),
                 "note",
             )
         )

@@ -33,10 +33,12 @@ from safetydesk.core.domain.incidents import INJURY_KINDS, Classification
 from safetydesk.core.forms.schema import HAZARD_GROUPS
 from safetydesk.core.i18n import N_, _
 from safetydesk.core.labels import label
+from safetydesk.core.queries.actions import OPEN_STATUSES, days_overdue
 from safetydesk.core.queries.incidents import IncidentDetail, get_incident
 from safetydesk.core.queries.settings import load_settings
 from safetydesk.core.reports import fmt
 from safetydesk.core.reports.context import ReportRequest
+from safetydesk.core.reports.fmt import DASH, or_dash
 from safetydesk.core.reports.kind import ReportKind
 from safetydesk.core.reports.model import (
     BarChart,
@@ -54,8 +56,6 @@ from safetydesk.core.reports.model import (
 )
 from safetydesk.core.workspace.workspace import Workspace
 
-DASH = "—"
-OPEN_ACTION = ("open", "in_progress")
 MAX_PHOTOS = 12
 MONTHS_IN_CHART = 24  # a longer period is charted by year
 
@@ -76,13 +76,6 @@ EMPLOYMENT_FROM_JOB_TYPE = {"day": "day", "short_term": "short_term"}
 # -- shared helpers ---------------------------------------------------------------------------------
 
 
-def _or_dash(value: object) -> str:
-    if value is None:
-        return DASH
-    text = str(value).strip()
-    return text or DASH
-
-
 def _sub(data: Any, key: str) -> Mapping[str, Any]:
     value = data.get(key) if isinstance(data, Mapping) else None
     return value if isinstance(value, Mapping) else {}
@@ -93,14 +86,6 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     if value is None or isinstance(value, (dict, list)):
         return ""
     return str(value).strip()
-
-
-def _first(*values: object) -> str:
-    """The first value that holds text, or a dash."""
-    for value in values:
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return DASH
 
 
 def _blank(text: str) -> str:
@@ -126,7 +111,7 @@ def _classification(c: Classification, reasons: Mapping[str, str], lang: str) ->
 
 
 def _overdue(status: str, due_on: str | None, as_of: date) -> bool:
-    return status in OPEN_ACTION and bool(due_on) and str(due_on) < as_of.isoformat()
+    return days_overdue(status, due_on, as_of) > 0
 
 
 # -- the incident report (산업재해조사표 layout) ----------------------------------------------------
@@ -262,21 +247,21 @@ def _site_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[Bloc
             (
                 (
                     t(N_("Accident insurance management no.")),
-                    _first(_text(filed, "insurance_no"), site.get("insurance_no")),
+                    or_dash(_text(filed, "insurance_no"), site.get("insurance_no")),
                 ),
                 (
                     t(N_("Business registration no.")),
-                    _first(_text(filed, "business_reg_no"), site.get("business_reg_no")),
+                    or_dash(_text(filed, "business_reg_no"), site.get("business_reg_no")),
                 ),
-                (t(N_("Site name")), _first(_text(filed, "name"), site_name)),
+                (t(N_("Site name")), or_dash(_text(filed, "name"), site_name)),
                 (
                     t(N_("Number of workers")),
                     t(N_("{n} persons")).format(n=fmt.number(float(workers)))
                     if workers is not None
                     else DASH,
                 ),
-                (t(N_("Industry")), _first(_text(filed, "industry"), industry)),
-                (t(N_("Address")), _first(_text(filed, "address"), site.get("address"))),
+                (t(N_("Industry")), or_dash(_text(filed, "industry"), industry)),
+                (t(N_("Address")), or_dash(_text(filed, "address"), site.get("address"))),
             )
         ),
     ]
@@ -290,7 +275,7 @@ def _person_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[Bl
     if d.kind not in INJURY_KINDS and not d.injured_person_id and not filed:
         blocks.append(Para(t(N_("No one was injured (near miss).")), "note"))
         return blocks
-    job = _first(_text(filed, "occupation"), p.get("job_title"))
+    job = or_dash(_text(filed, "occupation"), p.get("job_title"))
     if p.get("job_type"):
         job_type = label(p["job_type"], lang)
         job = f"{job} ({job_type})" if job != DASH else job_type
@@ -305,21 +290,21 @@ def _person_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[Bl
     blocks.append(
         Fields(
             (
-                (t(N_("Name")), _first(d.injured_person_name, _text(filed, "name"))),
-                (t(N_("Sex")), _first(_text(filed, "sex"))),
+                (t(N_("Name")), or_dash(d.injured_person_name, _text(filed, "name"))),
+                (t(N_("Sex")), or_dash(_text(filed, "sex"))),
                 (t(N_("Nationality")), country(str(nationality), lang) if nationality else DASH),
-                (t(N_("Visa status")), _first(p.get("visa_status"), _text(filed, "visa_status"))),
+                (t(N_("Visa status")), or_dash(p.get("visa_status"), _text(filed, "visa_status"))),
                 (t(N_("Occupation (job type)")), job),
                 (t(N_("Department / contractor")), affiliation or DASH),
-                (t(N_("Hire date")), _first(fmt.day(p.get("hired_on")), _text(filed, "hired_on"))),
+                (t(N_("Hire date")), or_dash(fmt.day(p.get("hired_on")), _text(filed, "hired_on"))),
                 (
                     t(N_("Years in the same kind of work")),
                     t(N_("{n} years")).format(n=years) if isinstance(years, (int, float)) else DASH,
                 ),
                 (t(N_("Employment type")), employment or DASH),
-                (t(N_("Work pattern")), _first(_text(filed, "work_pattern"))),
-                (t(N_("Injury type (disease)")), _first(d.injury_type, _text(filed, "injury_type"))),
-                (t(N_("Body part")), _first(d.body_part, _text(filed, "body_part"))),
+                (t(N_("Work pattern")), or_dash(_text(filed, "work_pattern"))),
+                (t(N_("Injury type (disease)")), or_dash(d.injury_type, _text(filed, "injury_type"))),
+                (t(N_("Body part")), or_dash(d.body_part, _text(filed, "body_part"))),
                 (
                     t(N_("Expected days off")),
                     t(N_("{n} days off")).format(n=days_off) if isinstance(days_off, int) else DASH,
@@ -349,7 +334,7 @@ def _place(d: IncidentDetail, x: _IncidentExtras, lang: str) -> str:
     area = x.area_name_en if lang == "en" and x.area_name_en else x.area_name
     machine = fmt.names((x.equipment_code, x.equipment_name), " ")
     place = fmt.names((area, machine), " · ")
-    return place or _first(_text(filed, "place"))
+    return place or or_dash(_text(filed, "place"))
 
 
 def _overview_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[Block]:
@@ -365,19 +350,19 @@ def _overview_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[
                 ),
                 (t(N_("Place (process)")), _place(d, x, lang)),
                 (t(N_("Hazard group")), label(d.hazard_group, lang) if d.hazard_group else DASH),
-                (t(N_("Title")), _or_dash(d.title)),
-                (t(N_("Reported by")), _or_dash(d.reported_by)),
+                (t(N_("Title")), or_dash(d.title)),
+                (t(N_("Reported by")), or_dash(d.reported_by)),
             )
         ),
         Fields(
             (
-                (t(N_("Type of work")), _first(_text(filed, "work_type"))),
+                (t(N_("Type of work")), or_dash(_text(filed, "work_type"))),
                 (
                     t(N_("Situation at the time (unsafe conditions and acts)")),
-                    _first(_text(filed, "situation"), d.description),
+                    or_dash(_text(filed, "situation"), d.description),
                 ),
-                (t(N_("Cause of the accident")), _first(d.cause, _text(filed, "cause"))),
-                (t(N_("Immediate action")), _or_dash(d.immediate_action)),
+                (t(N_("Cause of the accident")), or_dash(d.cause, _text(filed, "cause"))),
+                (t(N_("Immediate action")), or_dash(d.immediate_action)),
             ),
             columns=1,
         ),
@@ -387,7 +372,7 @@ def _overview_section(d: IncidentDetail, x: _IncidentExtras, lang: str) -> list[
 
 def _plan_section(d: IncidentDetail, x: _IncidentExtras, as_of: date, lang: str) -> list[Block]:
     t = fmt.translator(lang)
-    plan = _first(d.recurrence_plan, _text(x.form30, "recurrence_plan"))
+    plan = or_dash(d.recurrence_plan, _text(x.form30, "recurrence_plan"))
     rows: list[tuple[str | Cell, ...]] = []
     tones: list[Tone] = []
     for i, a in enumerate(d.actions, start=1):
@@ -517,9 +502,9 @@ def build_incident(ws: Workspace, request: ReportRequest) -> Report:
     blocks.append(
         Signatures(
             (
-                (t(N_("Written by")), _blank(_first(_text(signed, "writer"), x.created_by))),
-                (t(N_("Employer")), _blank(_first(representative, _text(signed, "employer")))),
-                (t(N_("Worker representative (confirmation)")), _blank(_first(_text(signed, "worker_rep")))),
+                (t(N_("Written by")), _blank(or_dash(_text(signed, "writer"), x.created_by))),
+                (t(N_("Employer")), _blank(or_dash(representative, _text(signed, "employer")))),
+                (t(N_("Worker representative (confirmation)")), _blank(or_dash(_text(signed, "worker_rep")))),
             )
         )
     )
@@ -679,7 +664,7 @@ def build_near_misses(ws: Workspace, request: ReportRequest) -> Report:
     items, actions = _near_misses(ws, request)
     as_of = request.as_of
     all_actions = [a for i in items for a in actions.get(i.id, [])]
-    open_actions = [a for a in all_actions if a.status in OPEN_ACTION]
+    open_actions = [a for a in all_actions if a.status in OPEN_STATUSES]
     late_actions = [a for a in open_actions if _overdue(a.status, a.due_on, as_of)]
     blocks: list[Block] = [
         Fields(

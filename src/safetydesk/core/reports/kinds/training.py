@@ -23,11 +23,11 @@ from safetydesk.core.legaldata import load_legal_data
 from safetydesk.core.queries.people import TrainingDetail, category_for, get_training
 from safetydesk.core.reports import fmt
 from safetydesk.core.reports.context import ReportRequest
+from safetydesk.core.reports.fmt import DASH
 from safetydesk.core.reports.kind import ReportKind
 from safetydesk.core.reports.model import Block, Cell, Fields, Heading, Para, Report, Signatures, Table, Tone
 from safetydesk.core.workspace.workspace import Workspace
 
-DASH = "—"
 SIGN_HERE = "\u00a0\n\u00a0"  # an empty cell two lines tall: room to sign by hand
 PER_TEXT = {
     HoursPer.QUARTER: N_("{hours} h or more per quarter"),
