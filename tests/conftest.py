@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,19 @@ def ws(ws_path: Path) -> Iterator[Workspace]:
         yield workspace
     finally:
         workspace.close()
+
+
+DEMO_TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_year_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with one year of history, built once per session for every test that reads it.
+
+    Never write to it: copy it first (``shutil.copytree``), as the tests that change data do.
+    """
+    from safetydesk.core.demo.builder import build_demo
+
+    path = tmp_path_factory.mktemp("demo-year") / "demo"
+    build_demo(path, seed=7, today=DEMO_TODAY, years=1)
+    return path

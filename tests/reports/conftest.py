@@ -14,12 +14,8 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="session")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from safetydesk.core.demo.builder import build_demo
-
-    path = tmp_path_factory.mktemp("reports") / "demo"
-    build_demo(path, seed=7, today=TODAY, years=1)
-    return path
+def demo_path(demo_year_path: Path) -> Path:
+    return demo_year_path
 
 
 @pytest.fixture(scope="session")

@@ -28,12 +28,8 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from safetydesk.core.demo.builder import build_demo
-
-    path = tmp_path_factory.mktemp("risk-ui") / "demo"
-    build_demo(path, seed=7, today=TODAY, years=1)
-    return path
+def demo_path(demo_year_path: Path) -> Path:
+    return demo_year_path
 
 
 @pytest.fixture(autouse=True)
