@@ -2,13 +2,13 @@
 
 The duty lights are a first reading of the records for the current half-year (SAPA Decree Art. 4
 and 5 checks that recur 반기 1회 이상); the compliance engine will replace this reading with the
-full rules. The area ranking is a transparent rate-based placeholder until the model ranks areas.
+full rules. The riskiest areas come from ``core.ml.areas`` (ranked on the database lane by ``ui.operations.risk_areas``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, func, select
 
@@ -16,9 +16,7 @@ from safetydesk.core.db.tables import (
     areas,
     compliance_checks,
     contractor_evaluations,
-    corrective_actions,
     drills,
-    findings,
     incidents,
     risk_assessments,
     suggestions,
@@ -37,14 +35,6 @@ class DutyLight:
 
 
 @dataclass(frozen=True)
-class AreaRisk:
-    area_id: str
-    name: str
-    score: float
-    reasons: tuple[tuple[str, int], ...]  # (msgid with {n}, n), strongest first
-
-
-@dataclass(frozen=True)
 class NearMiss:
     id: str
     occurred_at: str
@@ -56,7 +46,6 @@ class NearMiss:
 class HomeSummary:
     period: str
     duties: tuple[DutyLight, ...]
-    areas: tuple[AreaRisk, ...]
     near_misses: tuple[NearMiss, ...]
 
 
@@ -69,8 +58,6 @@ def _half_year(today: date) -> tuple[str, str, str]:
 def home_summary(ws: Workspace, today: date | None = None) -> HomeSummary:
     today = today or date.today()
     period, start, end = _half_year(today)
-    since90 = (today - timedelta(days=90)).isoformat()
-    t = today.isoformat()
     with ws.reader() as conn:
 
         def n(query: object) -> int:
@@ -160,51 +147,6 @@ def home_summary(ws: Workspace, today: date | None = None) -> HomeSummary:
             ),
         )
 
-        failed: dict[str | None, int] = dict(
-            conn.execute(
-                select(findings.c.area_id, func.count())
-                .where(
-                    findings.c.found_on >= since90,
-                    findings.c.source_kind == "inspection",
-                    findings.c.deleted_at.is_(None),
-                )
-                .group_by(findings.c.area_id)
-            ).all()
-        )
-        overdue: dict[str | None, int] = dict(
-            conn.execute(
-                select(corrective_actions.c.area_id, func.count())
-                .where(
-                    corrective_actions.c.status.in_(("open", "in_progress")),
-                    corrective_actions.c.due_on < t,
-                    corrective_actions.c.deleted_at.is_(None),
-                )
-                .group_by(corrective_actions.c.area_id)
-            ).all()
-        )
-        near: dict[str | None, int] = dict(
-            conn.execute(
-                select(incidents.c.area_id, func.count())
-                .where(
-                    incidents.c.kind == "near_miss",
-                    incidents.c.occurred_at >= since90,
-                    incidents.c.deleted_at.is_(None),
-                )
-                .group_by(incidents.c.area_id)
-            ).all()
-        )
-        hurt: dict[str | None, int] = dict(
-            conn.execute(
-                select(incidents.c.area_id, func.count())
-                .where(
-                    incidents.c.kind != "near_miss",
-                    incidents.c.occurred_at >= (today - timedelta(days=365)).isoformat(),
-                    incidents.c.deleted_at.is_(None),
-                )
-                .group_by(incidents.c.area_id)
-            ).all()
-        )
-        area_rows = conn.execute(select(areas.c.id, areas.c.name).where(areas.c.deleted_at.is_(None))).all()
         recent = conn.execute(
             select(incidents.c.id, incidents.c.occurred_at, incidents.c.title, areas.c.name)
             .select_from(incidents.outerjoin(areas, areas.c.id == incidents.c.area_id))
@@ -213,21 +155,8 @@ def home_summary(ws: Workspace, today: date | None = None) -> HomeSummary:
             .limit(6)
         ).all()
 
-    ranked: list[AreaRisk] = []
-    for area_id, name in area_rows:
-        parts = [
-            (failed.get(area_id, 0), 3.0, N_("{n} failed checklist items in 90 days")),
-            (overdue.get(area_id, 0), 2.0, N_("{n} overdue actions")),
-            (near.get(area_id, 0), 2.0, N_("{n} near misses in 90 days")),
-            (hurt.get(area_id, 0), 5.0, N_("{n} injuries in a year")),
-        ]
-        score = sum(count * weight for count, weight, _msg in parts)
-        reasons = tuple((msg, count) for count, _w, msg in sorted(parts, key=lambda p: -p[0] * p[1]) if count)
-        ranked.append(AreaRisk(str(area_id), str(name), score, reasons[:3]))
-    ranked.sort(key=lambda a: (-a.score, a.name))
     return HomeSummary(
         period=period,
         duties=duties,
-        areas=tuple(ranked[:5]),
         near_misses=tuple(NearMiss(str(r[0]), str(r[1]), str(r[2]), str(r[3] or "")) for r in recent),
     )
