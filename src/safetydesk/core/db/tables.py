@@ -544,6 +544,28 @@ compliance_checks = Table(
     Index("ux_compliance_checks_period_duty_rev", "period", "duty_code", "revision_no", unique=True),
 )
 
+# --- the hazard reader's labels ---------------------------------------------------------------
+
+# What a person decided about a description's hazard group, with the suggestion that was on screen.
+# One row per decision (latest wins); retraining reads them as confirmed labels (DESIGN.md §7).
+# Added in revision 0002 as a table of its own: a new column on an audited table would change the
+# row digests of every record written before the upgrade.
+hazard_labels = Table(
+    "hazard_labels",
+    metadata,
+    *_common(),
+    Column("entity", String(40), nullable=False),  # findings | incidents | risk_items
+    Column("record_id", ID, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("hazard_group", String(30), nullable=False),  # the person's choice
+    Column("decision", String(12), nullable=False),  # accepted | corrected | manual
+    Column("suggested_group", String(30), nullable=True),
+    Column("confidence", Float, nullable=True),
+    Column("model_version", String(80), nullable=True),
+    Column("suggestion", JSON, nullable=True),  # the full suggestion as shown
+    Index("ix_hazard_labels_record", "entity", "record_id"),
+)
+
 # --- attachments ------------------------------------------------------------------------------
 
 attachments = Table(
@@ -650,6 +672,7 @@ RECORD_TABLES: dict[str, Table] = {
         trainings,
         contractor_evaluations,
         compliance_checks,
+        hazard_labels,
         attachment_links,
         settings,
     )

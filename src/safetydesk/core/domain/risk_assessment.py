@@ -6,9 +6,10 @@ save and on completion (notice §§11–12: reduce every unacceptable risk and r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from safetydesk.core.domain.risk import RiskResult, RiskScale, ScaleMethod, evaluate
 
@@ -70,6 +71,10 @@ class RiskItemData:
     id: str | None = None
     action_id: str | None = None
     action_status: str | None = None
+    # The hazard group a person chose for this row (kept in ``hazard_labels``, not in ``risk_items``)
+    # and the suggestion shown when they chose (``Suggestion.to_dict()``), if the model made one.
+    hazard_group: str | None = None
+    model_suggestion: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

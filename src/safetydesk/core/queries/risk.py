@@ -7,6 +7,7 @@ old assessment stays readable after a newer scale version ships.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from safetydesk.core.db.tables import areas, corrective_actions, people, risk_assessments, risk_items, sites
 from safetydesk.core.domain.risk import RiskScale
 from safetydesk.core.domain.risk_assessment import AssessmentHeader, Participant, RiskItemData
+from safetydesk.core.queries.hazard_labels import latest_labels
 from safetydesk.core.workspace.workspace import Workspace
 
 
@@ -113,7 +115,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def item_from_row(row: Any, action_status: str | None = None) -> RiskItemData:
+def item_from_row(
+    row: Any, action_status: str | None = None, label: Mapping[str, Any] | None = None
+) -> RiskItemData:
     return RiskItemData(
         id=row["id"],
         task=_text(row["task"]),
@@ -135,6 +139,8 @@ def item_from_row(row: Any, action_status: str | None = None) -> RiskItemData:
         remarks=_text(row["remarks"]),
         action_id=row["action_id"],
         action_status=action_status,
+        hazard_group=label["hazard_group"] if label else None,
+        model_suggestion=label["suggestion"] if label else None,
     )
 
 
@@ -181,6 +187,7 @@ def assessment_detail(ws: Workspace, assessment_id: str) -> AssessmentDetail:
             .one()
         )
         items = live_items(conn, assessment_id)
+        labels = latest_labels(conn, "risk_items", [str(i["id"]) for i in items])
         action_ids = [i["action_id"] for i in items if i["action_id"]]
         statuses: dict[str, str] = {}
         if action_ids:
@@ -195,7 +202,9 @@ def assessment_detail(ws: Workspace, assessment_id: str) -> AssessmentDetail:
     return AssessmentDetail(
         id=assessment_id,
         header=header_from_row(row),
-        items=tuple(item_from_row(i, statuses.get(str(i["action_id"]))) for i in items),
+        items=tuple(
+            item_from_row(i, statuses.get(str(i["action_id"])), labels.get(str(i["id"]))) for i in items
+        ),
         scale=scale_of(row["scale_code"], int(row["scale_version"])),
         status=row["status"],
         locked=bool(row["locked_at"]),

@@ -8,6 +8,7 @@ which is the evidence the half-yearly 4-7 check looks for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from safetydesk.core.queries.emergency import first_site_id
 from safetydesk.core.queries.incidents import SUGGESTION_CHANNELS, SUGGESTION_STATUSES, Casualties
 from safetydesk.core.services import attachments
 from safetydesk.core.services.base import Changes, Tx, transaction
+from safetydesk.core.services.hazard_labels import LabelInput, record_label_in
 from safetydesk.core.services.records import Created, complete_in
 from safetydesk.core.workspace.workspace import Workspace
 
@@ -36,6 +38,8 @@ class QuickIntake:
     kind: str = "near_miss"
     photo: Path | None = None
     reported_by: str | None = None
+    hazard_group: str | None = None
+    model_suggestion: Mapping[str, Any] | None = None  # Suggestion.to_dict() shown while typing
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class IncidentInput:
     reported_by: str | None = None
     reported_to_moel_on: date | None = None
     casualties: Casualties = field(default_factory=Casualties)
+    model_suggestion: Mapping[str, Any] | None = None  # Suggestion.to_dict() shown while typing
 
 
 @dataclass(frozen=True)
@@ -123,9 +128,12 @@ def record_near_miss(ws: Workspace, intake: QuickIntake, *, actor: str | None = 
                 "description": description,
                 "reported_by": _clean(intake.reported_by),
                 "died": intake.kind == "fatality",
+                "hazard_group": intake.hazard_group or None,
+                "model_suggestion": _stored_suggestion(intake.hazard_group, intake.model_suggestion),
             },
             summary=f"{intake.kind} reported",
         )
+        _record_hazard(tx, new, description, intake.hazard_group, intake.model_suggestion)
         if intake.photo is not None:
             sha = attachments.store_file(tx, intake.photo)
             attachments.link(tx, sha, "incidents", new, role="photo")
@@ -177,6 +185,9 @@ def save_incident(
 ) -> Created:
     """Create or update the full record; the casualty counts live in the ``form30`` JSON."""
     values = _incident_values(data)
+    stored = _stored_suggestion(data.hazard_group, data.model_suggestion)
+    if stored is not None:
+        values["model_suggestion"] = stored
     with transaction(ws, actor) as tx:
         values["site_id"] = _site_for(tx, data.area_id)
         if incident_id is None:
@@ -188,8 +199,25 @@ def save_incident(
             form30["casualties"] = data.casualties.to_json()
             values["form30"] = form30
             tx.update("incidents", incident_id, values)
+        _record_hazard(tx, incident_id, values["description"], data.hazard_group, data.model_suggestion)
         changes = tx.finish()
     return Created(incident_id, changes)
+
+
+def _record_hazard(
+    tx: Tx, incident_id: str, text: str, group: str | None, suggestion: Mapping[str, Any] | None
+) -> None:
+    """Keep the person's hazard decision (and the suggestion it answered) as a label.
+
+    ``incidents.model_suggestion`` keeps the latest suggestion shown for the record (with the decision
+    and the model version); a save without a new suggestion (an edit of other fields) leaves it.
+    """
+    if group:
+        record_label_in(tx, "incidents", incident_id, text, LabelInput(group, suggestion))
+
+
+def _stored_suggestion(group: str | None, suggestion: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return LabelInput(group, suggestion).stored_suggestion() if group and suggestion else None
 
 
 def close_incident(

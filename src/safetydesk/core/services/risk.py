@@ -27,8 +27,10 @@ from safetydesk.core.domain.risk_assessment import (
 )
 from safetydesk.core.errors import RecordLockedError, ValidationError
 from safetydesk.core.i18n import N_, _, current_language
+from safetydesk.core.queries.hazard_labels import latest_labels
 from safetydesk.core.queries.risk import item_from_row, live_items, scale_of
 from safetydesk.core.services.base import Changes, transaction
+from safetydesk.core.services.hazard_labels import LabelInput, record_label_in
 from safetydesk.core.services.records import Created, complete_in, delete_in
 from safetydesk.core.workspace.workspace import Workspace
 
@@ -254,6 +256,9 @@ def save_assessment(
                 raise ValueError(f"item {item.id} does not belong to assessment {assessment_id}")
             else:
                 saved.append(tx.insert(ITEMS, row))
+            if item.hazard_group:
+                label = LabelInput(item.hazard_group, item.model_suggestion)
+                record_label_in(tx, ITEMS, saved[-1], row["situation"], label)
         for gone in set(existing) - set(saved):
             tx.update(ITEMS, gone, {"deleted_at": tx.now}, action="delete")
         changes = tx.finish()
@@ -325,10 +330,17 @@ def revise_assessment(ws: Workspace, assessment_id: str, *, reason: str, actor: 
             shared_how=None,
         )
         new = tx.insert(ENTITY, copy, summary=f"revision of {assessment_id}: {reason.strip()}")
-        for item in live_items(tx.conn, assessment_id):
-            tx.insert(
+        originals = live_items(tx.conn, assessment_id)
+        labels = latest_labels(tx.conn, ITEMS, [str(i["id"]) for i in originals])
+        for item in originals:
+            copied = tx.insert(
                 ITEMS, {**{k: v for k, v in item.items() if k not in _NOT_COPIED}, "assessment_id": new}
             )
+            label = labels.get(str(item["id"]))
+            if label is not None:  # the revision keeps the hazard groups people chose
+                record_label_in(
+                    tx, ITEMS, copied, label["text"], LabelInput(label["hazard_group"], label["suggestion"])
+                )
         changes = tx.finish()
     return Created(new, changes)
 
