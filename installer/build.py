@@ -5,9 +5,13 @@ Steps (each timed):
 1. catalogues  — parse every ``resources/locale/**/*.po`` with Babel (the app reads them at runtime,
                  so "compiling" is proving they load) and check Qt ships ``qtbase_ko.qm``;
 2. version     — write the Windows version resource ``build/version_info.txt`` from ``__version__``;
+   model       — train and evaluate the shipped hazard model into ``resources/ml/hazard_model`` with its
+                 training data in ``resources/ml/training`` (``scripts/build_model.py``; reused while
+                 its recipe is unchanged);
 3. pyinstaller — freeze with ``installer/safetydesk.spec`` into ``dist/SafetyDesk/`` (one folder);
 4. self-test   — run the frozen ``SafetyDesk --self-test`` (resources, workspace + migrations, every
-                 list query, PDF with Hangul, scikit-learn model save/load); a failure stops the build;
+                 list query, PDF with Hangul, scikit-learn model save/load, the shipped hazard model reading
+                 Korean); a failure stops the build;
    smoke       — the frozen app builds the demo workspace, opens every screen on it (``--screenshot``)
                  and verifies its audit chain: the imports only a screen makes are exercised too;
 5. measure     — bundle size with its largest parts, and the frozen start to the main window
@@ -40,10 +44,11 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = ROOT / "installer"
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
+RESOURCES_ML = ROOT / "resources" / "ml"
 BUNDLE = DIST / "SafetyDesk"
 WINDOWS = sys.platform == "win32"
 EXE = BUNDLE / ("SafetyDesk.exe" if WINDOWS else "SafetyDesk")
-SELF_TEST_CHECKS = ("resources", "workspace", "pdf", "model")
+SELF_TEST_CHECKS = ("resources", "workspace", "pdf", "model", "hazard-model")
 
 sys.path.insert(0, str(INSTALLER))
 from versioninfo import version_numbers, write_version_info  # noqa: E402
@@ -96,6 +101,24 @@ def check_catalogues() -> dict[str, int]:
             raise BuildError(f"Qt translation {name} missing from {qt_translations}")
     print(f"    Qt: qtbase_ko.qm, qtbase_en.qm in {qt_translations}")
     return counts
+
+
+# --- 2b. the shipped hazard model ----------------------------------------------------------------------
+
+
+def build_model() -> dict[str, Any]:
+    """Train (or reuse, if its recipe is unchanged) ``resources/ml/hazard_model`` and copy the training
+    data beside it: the spec bundles all of ``resources/ml``, and the frozen self-test loads the model."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_model.py")], cwd=ROOT, check=False, text=True
+    )
+    bundle = RESOURCES_ML / "hazard_model"
+    if result.returncode != 0 or not (bundle / "model.skops").is_file():
+        raise BuildError(f"the shipped hazard model could not be built (exit {result.returncode})")
+    meta = json.loads((bundle / "metadata.json").read_text(encoding="utf-8"))
+    size = sum(p.stat().st_size for p in bundle.iterdir())
+    print(f"    hazard model {meta['version']}: {mb(size)}")
+    return {"version": meta["version"], "bytes": size}
 
 
 # --- 3. PyInstaller ------------------------------------------------------------------------------------
@@ -378,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("catalogues", check_catalogues),
         ("version", lambda: str(write_version_info(BUILD / "version_info.txt", version))),
+        ("model", build_model),
         ("pyinstaller", lambda: run_pyinstaller(BUILD / "version_info.txt", args.clean)),
         ("self-test", run_self_test),
         ("smoke", run_smoke),

@@ -55,3 +55,25 @@ def demo_year_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo-year") / "demo"
     build_demo(path, seed=7, today=DEMO_TODAY, years=1)
     return path
+
+
+@pytest.fixture(scope="session")
+def hazard_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The hazard reader trained once per session from the shipped data, used as "the shipped model".
+
+    ``SAFETYDESK_MODEL_DIR`` points the app at it for the whole session (like the build's bundle in
+    ``resources/ml/hazard_model``), so tests never depend on a bundle left in the source tree.
+    """
+    from safetydesk.core.ml.bundle import train_bundle
+    from safetydesk.core.ml.hazard_data import default_osha_csv
+    from safetydesk.core.ml.manage import ENV_MODEL_DIR
+
+    folder = tmp_path_factory.mktemp("hazard-model") / "bundle"
+    train_bundle(folder, osha_csv=default_osha_csv(), metrics={"note": "test session model"})
+    before = os.environ.get(ENV_MODEL_DIR)
+    os.environ[ENV_MODEL_DIR] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(ENV_MODEL_DIR, None)
+    else:
+        os.environ[ENV_MODEL_DIR] = before

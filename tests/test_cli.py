@@ -28,7 +28,7 @@ def test_help_lists_every_command() -> None:
         assert command in out.stdout
 
 
-def test_self_test_passes_and_exercises_fonts_templates_pdf_and_model() -> None:
+def test_self_test_passes_and_exercises_fonts_templates_pdf_and_model(hazard_model_dir: Path) -> None:
     out = _run("--self-test")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test passed" in out.stdout
@@ -36,6 +36,20 @@ def test_self_test_passes_and_exercises_fonts_templates_pdf_and_model() -> None:
     assert "lists queried" in out.stdout
     model_line = next(line for line in out.stdout.splitlines() if line.startswith("ok   model"))
     assert "saved and loaded with skops" in model_line and "predicts machine, slip" in model_line
+    hazard_line = next(line for line in out.stdout.splitlines() if line.startswith("ok   hazard-model"))
+    assert "press pinch -> caught" in hazard_line
+
+
+def test_self_test_fails_without_the_shipped_hazard_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safetydesk.core import selftest
+    from safetydesk.core.ml.bundle import ModelBundleError
+    from safetydesk.core.ml.manage import ENV_MODEL_DIR
+
+    monkeypatch.setenv(ENV_MODEL_DIR, str(tmp_path / "no-model"))
+    with pytest.raises(ModelBundleError):
+        selftest._check_hazard_model(tmp_path)
 
 
 def test_self_test_refuses_a_model_file_with_untrusted_types(

@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from safetydesk import __version__
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _, set_language
-from safetydesk.core.labels import label
+from safetydesk.core.labels import SEVERITY_BAND_LABELS, label
 
 
 def _workspace_arg(parser: argparse.ArgumentParser) -> None:
@@ -115,17 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     model = sub.add_parser("model", help="the embedded model: hazard reader and risky-area ranking")
     _workspace_arg(model)
     model_sub = model.add_subparsers(dest="model_command", metavar="ACTION")
-    train = model_sub.add_parser("train", help="train the hazard reader and save it as a bundle")
+    train = model_sub.add_parser(
+        "train",
+        help="retrain the hazard reader on the shipped data plus the workspace's confirmed labels and "
+        "make it the workspace's model (with --out: train from the shipped data into a folder)",
+    )
     _workspace_arg(train)
     train.add_argument(
-        "--data", type=Path, default=None, help="the OSHA abstracts CSV (default: ../shared/data)"
+        "--data", type=Path, default=None, help="the OSHA abstracts CSV (default: the shipped copy)"
     )
     train.add_argument(
-        "--out", type=Path, default=None, help="bundle folder (default: the workspace's models/hazard)"
+        "--out", type=Path, default=None, help="write a bundle to this folder instead (the build uses it)"
     )
     train.add_argument(
         "--no-evaluate", action="store_true", help="skip the evaluation stored with the bundle"
     )
+    status = model_sub.add_parser("status", help="which hazard model is in use, its provenance and metrics")
+    _workspace_arg(status)
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    roll_back = model_sub.add_parser("roll-back", help="use the shipped hazard model again")
+    _workspace_arg(roll_back)
     evaluate = model_sub.add_parser("evaluate", help="measure the hazard reader honestly (holdouts, CIs)")
     evaluate.add_argument("--data", type=Path, default=None, help="the OSHA abstracts CSV")
     evaluate.add_argument("--sample", type=int, default=None, help="only the first N cases per year (quick)")
@@ -440,6 +450,32 @@ def _osha_csv(path: Path | None) -> Path:
 
 
 def _model_train(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        return _model_train_folder(args)
+    from safetydesk.core.ml.manage import retrain
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    def progress(stage: str, step: int, steps: int) -> None:
+        print(
+            _("Training: {stage} ({step}/{steps})").format(stage=stage, step=step, steps=steps),
+            file=sys.stderr,
+        )
+
+    ws = open_workspace(_workspace_path(args), create=False)
+    try:
+        info = retrain(ws, progress=progress, osha_csv=args.data, evaluate_new=not args.no_evaluate)
+    finally:
+        ws.close()
+    confirmed = info.meta.provenance.get("confirmed_labels", 0)
+    print(
+        _("Model {version} is now this workspace's hazard model ({count} confirmed labels used).").format(
+            version=info.meta.version, count=confirmed
+        )
+    )
+    return 0
+
+
+def _model_train_folder(args: argparse.Namespace) -> int:
     from safetydesk.core.ml.bundle import train_bundle
     from safetydesk.core.ml.hazard_data import load_korean_eval, load_library, load_osha
     from safetydesk.core.ml.hazard_eval import evaluate
@@ -449,9 +485,8 @@ def _model_train(args: argparse.Namespace) -> int:
     if not args.no_evaluate:
         print(_("Evaluating (holdouts and bootstrap intervals)…"), file=sys.stderr, flush=True)
         metrics = evaluate(load_osha(csv), load_library(), load_korean_eval())
-    out = args.out or _hazard_bundle_dir(args)
-    meta = train_bundle(out, osha_csv=csv, metrics=metrics)
-    print(_("Model {version} saved in {path}.").format(version=meta.version, path=out))
+    meta = train_bundle(args.out, osha_csv=csv, metrics=metrics)
+    print(_("Model {version} saved in {path}.").format(version=meta.version, path=args.out))
     return 0
 
 
@@ -465,25 +500,31 @@ def _model_evaluate(args: argparse.Namespace) -> int:
 
 
 def _model_suggest(args: argparse.Namespace) -> int:
-    from safetydesk.core.ml.bundle import load_bundle, shipped_bundle_dir
+    from safetydesk.core.ml.bundle import load_bundle
+    from safetydesk.core.ml.manage import active_model
+    from safetydesk.core.workspace.workspace import open_workspace
 
-    candidates = [args.bundle] if args.bundle else [_hazard_bundle_dir(args), shipped_bundle_dir()]
-    folder = next((c for c in candidates if (c / "metadata.json").is_file()), None)
-    if folder is None:
-        raise UserError(
-            N_("There is no trained hazard model yet."),
-            N_("Run “safetydesk model train” first."),
-        )
-    model, _meta = load_bundle(folder)
+    if args.bundle is not None:
+        model, _meta = load_bundle(args.bundle)
+    else:
+        ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+        try:
+            current = active_model(ws)
+        finally:
+            ws.close()
+        for problem in current.problems:
+            print(problem.text(), file=sys.stderr)
+        model = current.model
     suggestion = model.suggest(args.text)
     if args.json:
         print(json.dumps(suggestion.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    band = getattr(suggestion, "severity_band", None)
     print(
-        _("{group} (confidence {confidence:.0%}); chance of amputation or worse {severity:.0%}").format(
+        _("{group} (confidence {confidence:.0%}); severity potential: {band}").format(
             group=label(suggestion.group),
             confidence=suggestion.confidence,
-            severity=suggestion.severity_probability,
+            band=label(band, table=SEVERITY_BAND_LABELS) if band else "—",
         )
     )
     terms = ", ".join(t.term for t in suggestion.top_terms[:6])
@@ -492,8 +533,75 @@ def _model_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_status(args: argparse.Namespace) -> int:
+    from safetydesk.core.ml.manage import model_status
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        status = model_status(ws)
+    finally:
+        ws.close()
+
+    def info(item: Any) -> dict[str, object] | None:
+        if item is None:
+            return None
+        return {"source": item.source, "folder": str(item.folder), **item.meta.to_dict()}
+
+    if args.json:
+        out = {
+            "active": info(status.active),
+            "shipped": info(status.shipped),
+            "workspace": [info(i) for i in status.workspace],
+            "problems": [p.text() for p in status.problems],
+            "labels": status.labels,
+            "confirmed_labels": status.confirmed,
+            "can_retrain": status.can_retrain,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    if status.active is None:
+        print(_("No hazard model can be used."))
+    else:
+        source = _("shipped") if status.active.source == "shipped" else _("retrained in this workspace")
+        print(
+            _("Hazard model in use: {version} ({source})").format(
+                version=status.active.meta.version, source=source
+            )
+        )
+    print(
+        _(
+            "Decisions stored: {accepted} accepted, {corrected} corrected, {manual} chosen without a suggestion"
+        ).format(**{k: status.labels.get(k, 0) for k in ("accepted", "corrected", "manual")})
+    )
+    for problem in status.problems:
+        print(problem.text())
+    return 0 if status.active is not None else 1
+
+
+def _model_roll_back(args: argparse.Namespace) -> int:
+    from safetydesk.core.ml.manage import model_status, roll_back
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False)
+    try:
+        roll_back(ws)
+        status = model_status(ws)
+    finally:
+        ws.close()
+    version = status.active.meta.version if status.active else "—"
+    print(_("The shipped hazard model {version} is in use again.").format(version=version))
+    return 0
+
+
 def _cmd_model(args: argparse.Namespace) -> int:
-    handlers = {"train": _model_train, "evaluate": _model_evaluate, "suggest": _model_suggest}
+    handlers = {
+        "train": _model_train,
+        "evaluate": _model_evaluate,
+        "suggest": _model_suggest,
+        "status": _model_status,
+        "roll-back": _model_roll_back,
+    }
     if args.model_command in handlers:
         return handlers[args.model_command](args)
     if args.model_command != "rank-areas":

@@ -118,6 +118,13 @@ DISCOVERY_LABELS: dict[str, str] = {
     "tbm": N_("TBM (pre-work meetings)"),
     "other": N_("Other sources"),
 }
+# The hazard reader's severity band: where a description sits among serious accidents investigated by
+# US OSHA (terciles of the model's score), not a probability for this plant.
+SEVERITY_BAND_LABELS: dict[str, str] = {
+    "low": N_("lower"),
+    "medium": N_("middle"),
+    "high": N_("higher"),
+}
 ROLE_LABELS: dict[str, str] = {
     "worker": N_("Worker"),
     "supervisor": N_("Supervisor"),

@@ -25,6 +25,7 @@ def run_self_test(say: Callable[[str], None]) -> int:
         ("workspace", _check_workspace),
         ("pdf", _check_pdf),
         ("model", _check_model),
+        ("hazard-model", _check_hazard_model),
     ]
     failed = 0
     with tempfile.TemporaryDirectory(prefix="safetydesk-selftest-") as tmp:
@@ -246,4 +247,25 @@ def _check_model(tmp: Path) -> str:
         f"sklearn {sklearn.__version__} pipeline saved and loaded with skops "
         f"({path.stat().st_size:,} bytes), predicts {', '.join(map(str, loaded.predict(probe)))}; "
         f"{len(MODEL_MODULES)} model modules import"
+    )
+
+
+def _check_hazard_model(_tmp: Path) -> str:
+    """The shipped hazard reader loads (library versions and schema match) and reads Korean."""
+    from safetydesk.core.ml.bundle import load_bundle
+    from safetydesk.core.ml.manage import shipped_dir
+
+    started = time.perf_counter()
+    model, meta = load_bundle(shipped_dir())
+    loaded_ms = (time.perf_counter() - started) * 1000
+    suggestion = model.suggest("프레스 금형 교체 중 손이 금형 사이에 끼일 뻔함")
+    if suggestion.group != "caught":
+        raise RuntimeError(f"the shipped model reads a press pinch as {suggestion.group!r}, not 'caught'")
+    started = time.perf_counter()
+    for _ in range(20):
+        model.suggest("사다리 위에서 작업 중 균형을 잃고 떨어질 뻔함")
+    per_text = (time.perf_counter() - started) * 1000 / 20
+    return (
+        f"{meta.version} loaded in {loaded_ms:.0f} ms; press pinch -> caught "
+        f"({suggestion.confidence:.0%}); {per_text:.1f} ms per suggestion"
     )
