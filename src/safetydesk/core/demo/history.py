@@ -51,6 +51,7 @@ from safetydesk.core.services import records
 from safetydesk.core.services.attachments import link, store_bytes
 from safetydesk.core.services.base import Tx, transaction
 from safetydesk.core.services.forms import Answer, BulkForm, GasReading, answer_rows
+from safetydesk.core.services.hazard_labels import LabelInput, record_label_in
 from safetydesk.core.services.records import complete_in, retention_until
 
 BULK_BATCH = 2000
@@ -485,6 +486,8 @@ def _incident(
                 "form30": form30,
             },
         )
+        if text.hazard_group:  # the officer's own classification (no model ran when these were written)
+            record_label_in(tx, "incidents", incident, text.description, LabelInput(text.hazard_group))
         demo.open_action(
             tx,
             source="near_miss" if kind == "near_miss" else "incident",
