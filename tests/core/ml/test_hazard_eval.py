@@ -21,6 +21,13 @@ def test_evaluate_on_a_subsample(osha: OshaData) -> None:
     severity = report["severity_grouped_split"]
     assert severity["test_texts_with_outcome_words"] == 0
     assert 0.5 < severity["roc_auc"] <= 1.0
+    bands = severity["bands"]
+    low, high = bands["cuts"]
+    assert low <= high and 0.0 < bands["train_base_rate"] < 1.0
+    assert set(bands["test"]) == {"low", "medium", "high"}
+    assert sum(row["count"] for row in bands["test"].values()) == severity["n"]
+    assert "previous_recipe_roc_auc" in severity and "two_heads_roc_auc" in severity
+    assert set(report["korean_eval"]["severity"]["bands"]) == {"low", "medium", "high"}
     assert report["korean_eval"]["n"] >= 70
     assert report["timing"]["latency_korean"]["p95_ms"] > 0
     assert set(report["targets"]) == {"group_holdout_2017_macro_f1>=0.74", "severity_roc_auc>=0.85"}

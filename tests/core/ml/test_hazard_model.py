@@ -31,6 +31,8 @@ def test_suggest_gives_sensible_groups(small_model: HazardModel, text: str, grou
     assert suggestion.model_version == "test-small"
     assert set(suggestion.probabilities) == set(GROUPS)
     assert suggestion.to_dict()["group"] == group
+    assert suggestion.severity_band in ("low", "medium", "high")
+    assert suggestion.to_dict()["severity_band"] == suggestion.severity_band
 
 
 def test_top_terms_are_words_of_the_text(small_model: HazardModel) -> None:

@@ -4,7 +4,9 @@ Folder layout::
 
     <bundle>/model.skops      the fitted pipelines; TF-IDF vocabularies stored as arrays
     <bundle>/metadata.json    version, created, library versions, feature-schema hash,
-                              training-data provenance, metrics, sha256 of model.skops
+                              training-data provenance, metrics, sha256 of model.skops,
+                              severity band cuts and base rate ("severity"; absent in bundles
+                              saved before bands existed, which then get the legacy defaults)
 
 Loading refuses a bundle made with another scikit-learn version or feature schema (the numbers
 would silently mean something else), so the caller can fall back to the shipped model.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -28,7 +30,13 @@ import numpy as np
 
 from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_
-from safetydesk.core.ml.hazard_model import HazardModel, feature_schema_hash
+from safetydesk.core.ml.hazard_model import (
+    LEGACY_SEVERITY_BASE_RATE,
+    LEGACY_SEVERITY_CUTS,
+    SEVERITY_BANDS,
+    HazardModel,
+    feature_schema_hash,
+)
 from safetydesk.core.resources import resource_path
 
 BUNDLE_FORMAT: Final = 1
@@ -56,9 +64,22 @@ class BundleMetadata:
     kind: str = BUNDLE_KIND
     skops_version: str = ""
     numpy_version: str = ""
+    severity: dict[str, Any] | None = None
+    """``{"cuts": [low, high], "base_rate": r, "bands": [...]}``; ``None`` in bundles saved before bands."""
+
+    def severity_cuts(self) -> tuple[float, float] | None:
+        if not self.severity:
+            return None
+        low, high = self.severity["cuts"]
+        return float(low), float(high)
+
+    def severity_base_rate(self) -> float | None:
+        if not self.severity or self.severity.get("base_rate") is None:
+            return None
+        return float(self.severity["base_rate"])
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format": self.format,
             "kind": self.kind,
             "version": self.version,
@@ -71,6 +92,9 @@ class BundleMetadata:
             "provenance": self.provenance,
             "metrics": self.metrics,
         }
+        if self.severity is not None:
+            out["severity"] = self.severity
+        return out
 
 
 def shipped_bundle_dir() -> Path:
@@ -132,6 +156,13 @@ def save_bundle(
         provenance=dict(provenance),
         metrics=dict(metrics),
         model_sha256=hashlib.sha256(model_path.read_bytes()).hexdigest(),
+        severity={
+            "cuts": list(model.severity_cuts),
+            "base_rate": model.severity_base_rate,
+            "bands": list(SEVERITY_BANDS),
+            "meaning": "terciles of out-of-fold severity scores of the OSHA training cases "
+            "(investigated serious accidents); relative, not a probability of harm",
+        },
     )
     (target / METADATA_FILE).write_text(
         json.dumps(meta.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -146,19 +177,25 @@ def train_bundle(
     confirmed: Sequence[tuple[str, str]] = (),
     metrics: Mapping[str, Any] | None = None,
     version: str | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> BundleMetadata:
     """The reproducible training recipe: all OSHA cases + the bilingual library + confirmed labels.
 
     ``metrics`` should come from ``hazard_eval.evaluate`` run on the same data (the CLI runs both).
+    ``stage`` is called with ``"data"``, then ``"group"``, ``"severity"``, ``"bands"`` (from
+    ``train_model``) and ``"save"`` before each step; an exception it raises cancels the training
+    and propagates (nothing is written when it is raised before ``"save"`` returns).
     """
     from safetydesk.core.ml.hazard_data import catalogue_path, file_sha256, load_library, load_osha
     from safetydesk.core.ml.hazard_model import build_training_set, train_model
 
+    if stage is not None:
+        stage("data")
     osha = load_osha(osha_csv)
     library = load_library()
     training = build_training_set(osha.cases, library, confirmed)
     started = time.perf_counter()
-    model = train_model(training, version=version)
+    model = train_model(training, version=version, stage=stage)
     provenance = {
         "osha": osha.provenance(),
         "catalogue_sha256": file_sha256(catalogue_path()),
@@ -167,7 +204,25 @@ def train_bundle(
         "training_rows": training.counts,
         "training_seconds": round(time.perf_counter() - started, 2),
     }
+    if stage is not None:
+        stage("save")
     return save_bundle(model, folder, provenance=provenance, metrics=metrics or {})
+
+
+def _severity_entry(raw: Any) -> dict[str, Any] | None:
+    """The metadata's severity entry, checked (``None`` when absent: a bundle from before bands)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError("severity entry is not an object")
+    low, high = (float(v) for v in raw["cuts"])
+    if not low <= high:
+        raise ValueError("severity cuts are not ordered")
+    entry = dict(raw)
+    entry["cuts"] = [low, high]
+    if entry.get("base_rate") is not None:
+        entry["base_rate"] = float(entry["base_rate"])
+    return entry
 
 
 def read_metadata(folder: str | Path) -> BundleMetadata:
@@ -186,6 +241,7 @@ def read_metadata(folder: str | Path) -> BundleMetadata:
             model_sha256=str(data["model_sha256"]),
             format=int(data["format"]),
             kind=str(data["kind"]),
+            severity=_severity_entry(data.get("severity")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelBundleError(
@@ -257,7 +313,15 @@ def load_bundle(folder: str | Path) -> tuple[HazardModel, BundleMetadata]:
         )
     payload = sio.loads(raw, trusted=untrusted)
     estimators = payload["estimators"]
-    model = HazardModel(estimators["group"], estimators["severity"], meta.version)
+    # Bundles saved before severity bands have no cuts: HazardModel falls back to
+    # LEGACY_SEVERITY_CUTS / LEGACY_SEVERITY_BASE_RATE (measured for that recipe).
+    model = HazardModel(
+        estimators["group"],
+        estimators["severity"],
+        meta.version,
+        meta.severity_cuts() or LEGACY_SEVERITY_CUTS,
+        meta.severity_base_rate() or LEGACY_SEVERITY_BASE_RATE,
+    )
     vocabularies = payload["vocabularies"]
     for key, vectorizer in _vectorizers(model):
         vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(vocabularies[key])}

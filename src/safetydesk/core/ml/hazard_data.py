@@ -176,7 +176,11 @@ class OshaData:
 
 
 def default_osha_csv() -> Path:
-    """``../shared/data/...`` beside the source checkout; absent in the shipped app."""
+    """The copy the build ships in ``resources/ml/training`` (so the app can retrain offline), else
+    ``../shared/data/...`` beside the source checkout."""
+    shipped = resources_dir() / "ml" / "training" / OSHA_CSV_NAME
+    if shipped.is_file():
+        return shipped
     return resources_dir().parent.parent / "shared" / "data" / "osha_imis_2015_2017" / OSHA_CSV_NAME
 
 

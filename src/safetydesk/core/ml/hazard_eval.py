@@ -6,7 +6,8 @@ What is measured (issue 5, DATA_CARD traps):
   Brier score, reliability table, bootstrap 95% CIs;
 - severity potential ("amputation or worse") on text with dates masked and outcome sentences
   removed, on the grouped split (a year split is meaningless: 2015-16 are 94-98% fatal), with the
-  2017-only AUC (year is confounded with fatality) and, for contrast, the leaky full-text AUC;
+  2017-only AUC (year is confounded with fatality), how the low/medium/high bands separate the test
+  cases, the previous single-head recipe on the same split and, for contrast, the leaky full-text AUC;
 - the held-out Korean set, scored by the model trained the way the shipped one is.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from safetydesk.core.ml.hazard_data import (
@@ -31,10 +33,15 @@ from safetydesk.core.ml.hazard_data import (
     split_by_year,
 )
 from safetydesk.core.ml.hazard_model import (
+    SEVERITY_BANDS,
+    SEVERITY_C,
     HazardModel,
     build_training_set,
     group_decision,
     osha_group_text,
+    osha_severity_text,
+    severity_band,
+    severity_cuts_from_training,
     train_group_pipeline,
     train_model,
     train_severity_pipeline,
@@ -173,31 +180,106 @@ def _group_task(
     return out
 
 
+def band_table(
+    score: Array, cuts: tuple[float, float], y: Array, extra: dict[str, Array] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Count and positive rate per severity band (``extra``: more labels whose rate to report)."""
+    bands = np.array([severity_band(float(p), cuts) for p in score])
+    table: dict[str, dict[str, Any]] = {}
+    for band in SEVERITY_BANDS:
+        mask = bands == band
+        row: dict[str, Any] = {"count": int(mask.sum())}
+        row["positive_rate"] = _r(y[mask].mean()) if mask.any() else None
+        for name, values in (extra or {}).items():
+            row[f"{name}_rate"] = _r(values[mask].mean()) if mask.any() else None
+        table[band] = row
+    return table
+
+
+def two_heads_score(
+    texts: Sequence[str],
+    fatal: Sequence[bool],
+    amputation: Sequence[bool],
+    test_texts: Sequence[str],
+    seed: int = 0,
+) -> Array:
+    """A tried alternative, kept for the report: P(fatal) + (1 - P(fatal)) * P(amputation | not
+    fatal), both heads logistic regressions over one vectorizer fitted on every row."""
+    fatal_pipe = train_severity_pipeline(texts, fatal, seed)
+    features = fatal_pipe.named_steps["features"]
+    survivors = [i for i, f in enumerate(fatal) if not f]
+    amp = LogisticRegression(C=SEVERITY_C, max_iter=3000, random_state=seed).fit(
+        features.transform([texts[i] for i in survivors]), [bool(amputation[i]) for i in survivors]
+    )
+    x = features.transform(list(test_texts))
+    p_fatal = np.asarray(fatal_pipe.named_steps["clf"].predict_proba(x))[:, 1]
+    p_amp = np.asarray(amp.predict_proba(x))[:, 1]
+    score: Array = p_fatal + (1.0 - p_fatal) * p_amp
+    return score
+
+
 def _severity_task(
     train: Sequence[OshaCase], test: Sequence[OshaCase], library: Sequence[LibraryRow], n_boot: int, seed: int
 ) -> dict[str, Any]:
     ts = build_training_set(train, library)
     pipe = train_severity_pipeline(ts.severity_texts, ts.severity_labels, seed)
-    texts = [c.outcome_free for c in test]
+    texts = [osha_severity_text(c) for c in test]
     score = np.asarray(pipe.predict_proba(texts))[:, 1]
-    out = binary_metrics([c.severe for c in test], score, n_boot, seed)
+    y = np.array([c.severe for c in test])
+    out = binary_metrics(list(y), score, n_boot, seed)
     out["label"] = "amputation or worse (fatal, or nature of injury 'Amputation, Crushing')"
-    out["text"] = "abstract, dates masked, outcome sentences removed"
+    out["text"] = (
+        "abstract with dates masked and outcome sentences removed, preceded by the one-line title "
+        "when the title has no outcome word"
+    )
+    out["model"] = f"logistic regression C={SEVERITY_C}"
     out["test_texts_with_outcome_words"] = sum(has_outcome(t) for t in texts)
     out["empty_after_removal"] = sum(not t.strip() for t in texts)
+    out["titles_used"] = sum(bool(c.title) and not has_outcome(c.title) for c in test)
     later = np.array([c.year == 2017 for c in test])
-    y = np.array([c.severe for c in test])
     if later.any() and len(np.unique(y[later])) == 2:
         out["roc_auc_2017_only"] = _r(roc_auc_score(y[later], score[later]))
-    # Reference heads, same text, for comparison with the DATA_CARD (fatal 0.84, amputation 0.92).
-    keep = [c for c in train if c.outcome_free.strip()]
-    references: dict[str, tuple[list[bool], list[bool]]] = {
-        "fatal": ([c.fatal for c in keep], [c.fatal for c in test]),
-        "amputation": ([c.amputation for c in keep], [c.amputation for c in test]),
+    # Bands: cuts from out-of-fold scores of the training cases, as train_model does.
+    cuts, base_rate = severity_cuts_from_training(ts, pipe, seed)
+    out["bands"] = {
+        "cuts": [_r(cuts[0]), _r(cuts[1])],
+        "train_base_rate": _r(base_rate),
+        "meaning": "terciles of out-of-fold scores of the training OSHA cases (investigated serious accidents)",
+        "test": band_table(
+            score,
+            cuts,
+            y.astype(float),
+            {
+                "fatal": np.array([c.fatal for c in test], dtype=float),
+                "amputation": np.array([c.amputation for c in test], dtype=float),
+            },
+        ),
     }
-    for name, (y_train, ys) in references.items():
-        ref = train_severity_pipeline([c.outcome_free for c in keep], y_train, seed)
-        if len(set(ys)) == 2:
+    # Alternatives on the same split (see docs/model-card.md for how they were chosen).
+    keep = [c for c in train if c.outcome_free.strip()]
+    lib_sev = [r for r in library if r.severe is not None]
+    lib_texts = [r.text for r in lib_sev]
+    lib_labels = [bool(r.severe) for r in lib_sev]
+    abstracts = [c.outcome_free for c in test]
+    previous = train_severity_pipeline(
+        [c.outcome_free for c in keep] + lib_texts, [c.severe for c in keep] + lib_labels, seed, c=4.0
+    )
+    out["previous_recipe_roc_auc"] = _r(roc_auc_score(y, np.asarray(previous.predict_proba(abstracts))[:, 1]))
+    out["previous_recipe"] = "abstract only (no title), C=4"
+    sev_keep = [c for c in train if osha_severity_text(c).strip()]
+    sev_texts = [osha_severity_text(c) for c in sev_keep] + lib_texts
+    fatal = [c.fatal for c in sev_keep] + lib_labels
+    amputation = [c.amputation for c in sev_keep] + lib_labels
+    out["two_heads_roc_auc"] = _r(
+        roc_auc_score(y, two_heads_score(sev_texts, fatal, amputation, texts, seed))
+    )
+    # Reference heads, same text, for comparison with the DATA_CARD (fatal 0.84, amputation 0.92).
+    for name, labels, ys in (
+        ("fatal", [c.fatal for c in sev_keep], [c.fatal for c in test]),
+        ("amputation", [c.amputation for c in sev_keep], [c.amputation for c in test]),
+    ):
+        if len(set(ys)) == 2 and len(set(labels)) == 2:
+            ref = train_severity_pipeline([osha_severity_text(c) for c in sev_keep], labels, seed)
             out[f"reference_{name}_roc_auc"] = _r(
                 roc_auc_score(ys, np.asarray(ref.predict_proba(texts))[:, 1])
             )
@@ -224,6 +306,8 @@ def korean_metrics(model: HazardModel, items: Sequence[EvalItem], n_boot: int, s
     if flagged:
         sev = model.severity_proba([i.text for i in flagged])
         out["severity"] = binary_metrics([bool(i.severe) for i in flagged], sev, n_boot, seed)
+        flags = np.array([bool(i.severe) for i in flagged], dtype=float)
+        out["severity"]["bands"] = band_table(sev, model.severity_cuts, flags)
     return out
 
 
@@ -282,6 +366,10 @@ def evaluate(
     model = train_model(build_training_set(cases, library), version="evaluation", seed=seed)
     train_seconds = time.perf_counter() - t0
     report["korean_eval"] = korean_metrics(model, korean, n_boot, seed)
+    report["full_model_severity"] = {
+        "cuts": [_r(v) for v in model.severity_cuts],
+        "base_rate": _r(model.severity_base_rate),
+    }
     report["timing"] = {
         "train_full_seconds": _r(train_seconds),
         "latency_korean": latency_ms(model, [i.text for i in korean]),
