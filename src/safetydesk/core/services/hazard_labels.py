@@ -18,7 +18,8 @@ from typing import Any, Final
 
 from safetydesk.core.forms.schema import HAZARD_GROUPS
 from safetydesk.core.queries.hazard_labels import latest_label
-from safetydesk.core.services.base import Tx
+from safetydesk.core.services.base import Changes, Tx, transaction
+from safetydesk.core.workspace.workspace import Workspace
 
 ENTITY: Final = "hazard_labels"
 LABELLED_ENTITIES: Final = frozenset({"findings", "incidents", "risk_items"})
@@ -78,3 +79,25 @@ def record_label_in(tx: Tx, entity: str, record_id: str, text: str, label: Label
         },
         summary=f"{entity} {label.hazard_group} ({label.decision})",
     )
+
+
+def classify_finding(
+    ws: Workspace, finding_id: str, label: LabelInput, *, actor: str | None = None
+) -> Changes:
+    """Set a finding's hazard group as a person decided it, keeping the suggestion shown (if any).
+
+    ``findings.model_suggestion`` keeps the latest suggestion with the decision (like incidents do),
+    and the decision is added to ``hazard_labels`` for the finding's description.
+    """
+    if label.hazard_group not in HAZARD_GROUPS:
+        raise ValueError(f"unknown hazard group {label.hazard_group!r}")
+    with transaction(ws, actor) as tx:
+        row = tx.get("findings", finding_id)
+        values: dict[str, Any] = {"hazard_group": label.hazard_group}
+        stored = label.stored_suggestion()
+        if stored is not None:
+            values["model_suggestion"] = stored
+        if any(row.get(key) != value for key, value in values.items()):
+            tx.update("findings", finding_id, values, summary=f"hazard group {label.hazard_group}")
+        record_label_in(tx, "findings", finding_id, str(row["description"] or ""), label)
+        return tx.finish()

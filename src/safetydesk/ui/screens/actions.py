@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from safetydesk.core.errors import UserError
+from safetydesk.core.forms.schema import HAZARD_GROUPS
 from safetydesk.core.i18n import N_, _
 from safetydesk.core.labels import label
 from safetydesk.core.queries.actions import ActionDetail
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations import actions as ops
 from safetydesk.ui.screens.base import Screen
+from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
 
 STATUS_FILTER = (
@@ -185,7 +187,23 @@ class ActionsScreen(Screen):
         self.due.setDate(self.due.minimumDate())
         self.interim = QLineEdit()
         self.status = QLabel("")
+        self.finding_hazard: ops.FindingHazard | None = None
+        self.finding_group = QComboBox()
+        self.finding_group.setObjectName("findingHazardGroup")
+        self.finding_group.setToolTip(_("The finding's hazard group; a change is saved at once"))
+        self.finding_group.addItem(_("— not classified —"), None)
+        for code in HAZARD_GROUPS:
+            self.finding_group.addItem(label(code), code)
+        self.finding_hint = HazardHint(self.ctx, None, self.finding_group)
+        self.finding_box = QWidget()
+        finding_rows = QVBoxLayout(self.finding_box)
+        finding_rows.setContentsMargins(0, 0, 0, 0)
+        finding_rows.setSpacing(2)
+        finding_rows.addWidget(self.finding_group)
+        finding_rows.addWidget(self.finding_hint)
         form.addRow(_("Finding"), self.finding)
+        form.addRow(_("Hazard group"), self.finding_box)
+        self.form = form
         form.addRow(_("Action"), self.title)
         form.addRow(_("Details"), self.description)
         form.addRow(_("Control"), self.hierarchy)
@@ -227,6 +245,9 @@ class ActionsScreen(Screen):
         self.after_button.clicked.connect(lambda: self._pick_photo("after"))
         self.done_button.clicked.connect(self._mark_done)
         self.verify_button.clicked.connect(self._verify)
+        self.finding_group.activated.connect(lambda _i: self._classify_finding())
+        self.finding_hint.accepted.connect(lambda _g: self._classify_finding())
+        self.form.setRowVisible(self.finding_box, False)
         for edit in (self.title, self.owner, self.interim):
             edit.textEdited.connect(self._mark_dirty)
         self.description.textChanged.connect(self._mark_dirty)
@@ -320,6 +341,38 @@ class ActionsScreen(Screen):
             )
         self.dirty = False
         self._loading = False
+        ops.load_finding_hazard(self.ctx, self, detail.id, self._show_finding_hazard, self._fail)
+
+    def _show_finding_hazard(self, finding: ops.FindingHazard | None) -> None:
+        self.finding_hazard = finding
+        self.form.setRowVisible(self.finding_box, finding is not None)
+        if finding is None:
+            self.finding_hint.set_text("")
+            return
+        index = self.finding_group.findData(finding.hazard_group)
+        self.finding_group.setCurrentIndex(max(0, index))
+        self.finding_hint.set_text(finding.description)
+
+    def _classify_finding(self) -> None:
+        """Save the hazard group chosen for the finding, with the suggestion shown for its description."""
+        finding = self.finding_hazard
+        group = self.finding_group.currentData()
+        if finding is None or group is None or group == finding.hazard_group:
+            return
+        ops.classify_finding(
+            self.ctx,
+            self,
+            finding.id,
+            str(group),
+            self.finding_hint.suggestion_for_save(),
+            lambda _changes: self._finding_classified(finding.id, str(group)),
+            self._fail,
+        )
+
+    def _finding_classified(self, finding_id: str, group: str) -> None:
+        current = self.finding_hazard
+        if current is not None and current.id == finding_id:
+            self.finding_hazard = ops.FindingHazard(current.id, current.description, group)
 
     def _add_thumbnail(self, caption: str, image: QImage) -> None:
         self.evidence.add(image, caption)

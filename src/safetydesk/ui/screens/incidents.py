@@ -63,6 +63,7 @@ from safetydesk.ui.operations import incidents as ops
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.emergency_common import DateField, ErrorBanner, fill_codes, select_data
+from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
 
 REASONS = {
@@ -167,7 +168,7 @@ class QuickIntakeDialog(QDialog):
         self.ctx = ctx
         self.photo: Path | None = None
         self.setWindowTitle(_("Report a near miss"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         form = QFormLayout()
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("quickKind")
@@ -185,12 +186,18 @@ class QuickIntakeDialog(QDialog):
         )
         self.text_edit.setFixedHeight(90)
         self.text_edit.installEventFilter(_EnterSaves(self))
+        self.hazard_box = QComboBox()
+        self.hazard_box.setObjectName("quickHazard")
+        fill_codes(self.hazard_box, HAZARD_GROUPS, empty=_("— not classified —"))
+        self.hazard_hint = HazardHint(ctx, self.text_edit, self.hazard_box, self)
         photo_row = QHBoxLayout()
         self.photo_button = QPushButton(_("Add photo…"))
         self.photo_label = QLabel(_("no photo"))
         photo_row.addWidget(self.photo_button)
         photo_row.addWidget(self.photo_label, 1)
         form.addRow(_("What happened"), self.text_edit)
+        form.addRow("", self.hazard_hint)
+        form.addRow(_("Hazard"), self.hazard_box)
         form.addRow(_("Kind"), self.kind_box)
         form.addRow(_("When"), self.when_edit)
         form.addRow(_("Area"), self.area_box)
@@ -226,6 +233,8 @@ class QuickIntakeDialog(QDialog):
             area_id=self.area_box.currentData(),
             kind=str(self.kind_box.currentData()),
             photo=self.photo,
+            hazard_group=self.hazard_box.currentData(),
+            model_suggestion=self.hazard_hint.suggestion_for_save(),
         )
 
     def save(self) -> None:
@@ -253,7 +262,7 @@ class IncidentForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, ctx: AppContext | None = None) -> None:
         super().__init__(parent)
         self.detail: IncidentDetail | None = None
         self.loading = False
@@ -317,6 +326,7 @@ class IncidentForm(QWidget):
         self.description_edit = QPlainTextEdit()
         self.description_edit.setObjectName("description")
         self.description_edit.setFixedHeight(80)
+        self.hazard_hint = HazardHint(ctx, self.description_edit, self.hazard_box)
         photo_row = QHBoxLayout()
         self.photos_label = QLabel("")
         self.photo_button = QPushButton(_("Add photo…"))
@@ -334,6 +344,7 @@ class IncidentForm(QWidget):
         f.addRow(_("When"), where_row)
         f.addRow(_("Title"), self.title_edit)
         f.addRow(_("Description"), self.description_edit)
+        f.addRow("", self.hazard_hint)
         f.addRow(_("Photos"), photo_row)
         box.addWidget(what)
 
@@ -549,6 +560,7 @@ class IncidentForm(QWidget):
                 w.setReadOnly(locked)
             else:
                 w.setEnabled(not locked)
+        self.hazard_hint.set_read_only(locked)
 
     def update_flags(self) -> None:
         """OSH/SAPA flags and the form-30 deadline from what is on the form now."""
@@ -604,6 +616,7 @@ class IncidentForm(QWidget):
             days_lost=days if days >= 0 else None,
             died=self.died_box.isChecked(),
             hazard_group=self.hazard_box.currentData(),
+            model_suggestion=self.hazard_hint.suggestion_for_save(),
             immediate_action=self.immediate_edit.toPlainText(),
             cause=self.cause_edit.toPlainText(),
             recurrence_plan=self.plan_edit.toPlainText(),
@@ -673,7 +686,7 @@ class IncidentsPage(QWidget):
         right = QWidget()
         rbox = QVBoxLayout(right)
         rbox.setContentsMargins(8, 0, 0, 0)
-        self.form = IncidentForm()
+        self.form = IncidentForm(ctx=ctx)
         rbox.addWidget(self.form, 1)
         self.error = ErrorBanner()
         rbox.addWidget(self.error)

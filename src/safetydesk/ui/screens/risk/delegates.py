@@ -11,7 +11,7 @@ from safetydesk.ui.screens.risk.items_model import CHOICES_ROLE, KIND_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 EMPTY_DATE = QDate(2000, 1, 1)  # the date box's minimum, shown blank: "no date"
-COMBO_KINDS = frozenset({"hazard", "likelihood", "severity", "level", "hierarchy"})
+COMBO_KINDS = frozenset({"hazard", "group", "likelihood", "severity", "level", "hierarchy"})
 
 
 class ItemDelegate(QStyledItemDelegate):

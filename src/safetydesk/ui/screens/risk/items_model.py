@@ -7,7 +7,7 @@ service scores again on save; the table is never the authority.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ from safetydesk.core.domain.risk_assessment import (
     completion_blockers,
     safe_rate,
 )
+from safetydesk.core.forms.schema import HAZARD_GROUPS
 from safetydesk.core.i18n import N_, _, current_language
 from safetydesk.core.labels import label
 from safetydesk.ui.screens.risk.codes import HAZARD_CLASS_LABELS, code_label
@@ -41,7 +42,7 @@ NOT_OK_TEXT = "#a00018"
 class Column:
     key: str
     header: str  # msgid
-    kind: str  # text | hazard | likelihood | severity | level | result | accept | hierarchy | date | owner | action
+    kind: str  # text | hazard | group | likelihood | severity | level | result | accept | hierarchy | date | owner | action
     width: int
     residual: bool = False
 
@@ -50,6 +51,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("task", N_("Task detail"), "text", 150),
     Column("hazard_class", N_("Hazard class"), "hazard", 120),
     Column("situation", N_("Hazard situation and result"), "text", 230),
+    Column("hazard_group", N_("Hazard group"), "group", 110),
     Column("legal_basis", N_("Legal basis"), "text", 120),
     Column("current_controls", N_("Current controls"), "text", 170),
     Column("likelihood", N_("Likelihood"), "likelihood", 84),
@@ -117,6 +119,9 @@ class RiskItemsModel(QAbstractTableModel):
         self.rows: list[RiskItemData] = []
         self.read_only = False
         self.owner_names: tuple[str, ...] = ()
+        # The model suggestion on screen for a row's situation (set by the screen's hazard hint):
+        # a group chosen in the cell is stored with it, as accepted or corrected.
+        self.suggestion_for: Callable[[int], Mapping[str, Any] | None] | None = None
 
     # -- content -------------------------------------------------------------------------------
 
@@ -165,6 +170,23 @@ class RiskItemsModel(QAbstractTableModel):
 
     def item(self, row: int) -> RiskItemData:
         return self.rows[row]
+
+    def set_group(self, row: int, group: str, suggestion: Mapping[str, Any] | None) -> bool:
+        """The hazard group a person accepted from a suggestion, remembered with that suggestion."""
+        if self.read_only or not 0 <= row < len(self.rows) or group not in HAZARD_GROUPS:
+            return False
+        item = self.rows[row]
+        if item.hazard_group == group and item.model_suggestion == suggestion:
+            return True
+        self.rows[row] = replace(item, hazard_group=group, model_suggestion=suggestion)
+        column = COLUMN_INDEX["hazard_group"]
+        self.dataChanged.emit(
+            self.index(row, column),
+            self.index(row, column),
+            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole],
+        )
+        self.edited.emit()
+        return True
 
     def current(self, row: int) -> RiskResult | None:
         item = self.rows[row]
@@ -335,7 +357,7 @@ class RiskItemsModel(QAbstractTableModel):
             return ""
         if kind == "hazard":
             return code_label(value, HAZARD_CLASS_LABELS)
-        if kind == "hierarchy":
+        if kind in ("hierarchy", "group"):
             return label(value)
         if kind in ("likelihood", "severity", "level"):
             found = self._level(kind, value)
@@ -388,6 +410,8 @@ class RiskItemsModel(QAbstractTableModel):
             return [(code_label(c, HAZARD_CLASS_LABELS), c, "") for c in HAZARD_CLASSES]
         if column.kind == "hierarchy":
             return [(label(c), c, "") for c in HIERARCHY]
+        if column.kind == "group":
+            return [(label(c), c, "") for c in HAZARD_GROUPS]
         if column.kind == "owner":
             return [(name, name, "") for name in self.owner_names]
         return []
@@ -405,7 +429,14 @@ class RiskItemsModel(QAbstractTableModel):
         item = self.rows[index.row()]
         if getattr(item, column.key) == stored:
             return True
-        self.rows[index.row()] = replace(item, **{column.key: stored})
+        changes: dict[str, Any] = {column.key: stored}
+        if column.key == "situation":
+            changes["model_suggestion"] = None  # a suggestion read from the old text no longer applies
+        elif column.key == "hazard_group" and self.suggestion_for is not None:
+            suggestion = self.suggestion_for(index.row())
+            if suggestion is not None:  # else keep the one stored for this text, if any
+                changes["model_suggestion"] = suggestion
+        self.rows[index.row()] = replace(item, **changes)
         self.dataChanged.emit(
             self.index(index.row(), 0),
             self.index(index.row(), len(COLUMNS) - 1),
@@ -438,6 +469,10 @@ class RiskItemsModel(QAbstractTableModel):
             return str(value)
         if kind == "hierarchy":
             if value not in HIERARCHY:
+                raise ValueError(value)
+            return str(value)
+        if kind == "group":
+            if value not in HAZARD_GROUPS:
                 raise ValueError(value)
             return str(value)
         raise ValueError(kind)

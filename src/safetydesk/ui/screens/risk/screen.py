@@ -45,6 +45,7 @@ from safetydesk.ui.screens.risk.delegates import ItemDelegate
 from safetydesk.ui.screens.risk.header import AssessmentForm, scale_key, scale_name
 from safetydesk.ui.screens.risk.items_model import COLUMN_INDEX, COLUMNS, RiskItemsModel, hidden_columns
 from safetydesk.ui.screens.risk.list_look import show_sort, wrap_header
+from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -299,6 +300,10 @@ class RiskScreen(Screen):
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, column.width)
         items_box.addWidget(self.table, 1)
+        self.hazard_hint = HazardHint(self.ctx, parent=items)
+        self.hazard_hint.setToolTip(_("Hazard group suggested for the current row's hazard situation"))
+        self.model.suggestion_for = self._row_suggestion
+        items_box.addWidget(self.hazard_hint)
         splitter.addWidget(items)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -329,6 +334,12 @@ class RiskScreen(Screen):
         self.form.scale_changed.connect(self._scale_requested)
         self.form.save_report.clicked.connect(self.save_owner_report)
         self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
+        self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_hint())
+        self.model.dataChanged.connect(lambda *_a: self._update_hint())
+        self.model.modelReset.connect(self._update_hint)
+        self.model.rowsRemoved.connect(lambda *_a: self._update_hint())
+        self.model.rowsMoved.connect(lambda *_a: self._update_hint())
+        self.hazard_hint.accepted.connect(self._accept_group)
         return page
 
     # -- screen commands ---------------------------------------------------------------------------
@@ -515,6 +526,29 @@ class RiskScreen(Screen):
             and bool(item.reduction_measures.strip())
             and not item.action_id
         )
+
+    def _update_hint(self) -> None:
+        """Point the hazard hint at the current row's situation text."""
+        row = self.table.currentIndex().row()
+        item = self.model.item(row) if 0 <= row < self.model.rowCount() else None
+        self.hazard_hint.set_read_only(self.model.read_only)
+        self.hazard_hint.prefix = _("Row {n}: ").format(n=row + 1) if item is not None else ""
+        self.hazard_hint.set_text(item.situation if item is not None else "")
+        self.hazard_hint.set_chosen(item.hazard_group if item is not None else None)
+
+    def _row_suggestion(self, row: int) -> dict[str, object] | None:
+        """The suggestion on screen, if it was read from this row's situation as it is now."""
+        if row != self.table.currentIndex().row() or not 0 <= row < self.model.rowCount():
+            return None
+        if self.model.item(row).situation.strip() != self.hazard_hint.text():
+            return None
+        return self.hazard_hint.suggestion_for_save()
+
+    def _accept_group(self, group: str) -> None:
+        row = self.table.currentIndex().row()
+        suggestion = self._row_suggestion(row)
+        if suggestion is not None:
+            self.model.set_group(row, group, suggestion)
 
     def _update_summary(self) -> None:
         total = self.model.rowCount()
