@@ -18,6 +18,7 @@ from safetydesk.ui.screens.emergency import EmergencyScreen
 from safetydesk.ui.screens.home import HomeScreen
 from safetydesk.ui.screens.incidents import IncidentsScreen
 from safetydesk.ui.screens.inspections import InspectionsScreen
+from safetydesk.ui.screens.model import ModelScreen
 from safetydesk.ui.screens.people import PeopleScreen
 from safetydesk.ui.screens.plant import PlantScreen
 from safetydesk.ui.screens.policies import PoliciesScreen
@@ -36,6 +37,7 @@ SCREENS: tuple[type[Screen], ...] = (
     IncidentsScreen,
     PeopleScreen,
     TemplatesScreen,
+    ModelScreen,
     SettingsScreen,
 )
 
