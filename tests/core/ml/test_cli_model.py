@@ -67,9 +67,38 @@ def test_suggest_without_a_model_and_train_without_data_explain_what_to_do(
     assert (
         main(["--lang", "en", "model", "suggest", "-w", str(tmp_path), "--bundle", str(tmp_path), "x"]) == 2
     )
-    assert "no trained hazard model" in capsys.readouterr().err
+    assert "cannot be read" in capsys.readouterr().err
     assert (
         main(["--lang", "en", "model", "train", "--data", str(tmp_path / "none.csv"), "--out", str(tmp_path)])
         == 2
     )
     assert "--data" in capsys.readouterr().err
+
+
+def test_workspace_train_status_and_roll_back(
+    osha_csv: Path, ws_path: Path, tmp_path: Path, hazard_model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from safetydesk.core.ml import manage
+
+    manage._cache.clear()
+    data = _trimmed(osha_csv, tmp_path, every=5)
+    assert main(["--lang", "en", "model", "status", "-w", str(ws_path)]) == 0
+    assert "(shipped)" in capsys.readouterr().out
+    assert (
+        main(["--lang", "en", "model", "train", "-w", str(ws_path), "--data", str(data), "--no-evaluate"])
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert "is now this workspace's hazard model" in captured.out
+    assert "Training: save (6/6)" in captured.err
+    assert main(["model", "status", "-w", str(ws_path), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["active"]["source"] == "workspace" and len(status["workspace"]) == 1
+    assert status["shipped"]["folder"] == str(hazard_model_dir)
+    assert main(["--lang", "en", "model", "suggest", "-w", str(ws_path), "hand caught in the press die"]) == 0
+    out = capsys.readouterr().out
+    assert status["active"]["version"] in out and "Severity potential" not in out  # the CLI names the band
+    assert main(["--lang", "ko", "model", "roll-back", "-w", str(ws_path)]) == 0
+    assert "기본 제공 위험 유형 모델" in capsys.readouterr().out
+    assert main(["model", "status", "-w", str(ws_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["active"]["source"] == "shipped"

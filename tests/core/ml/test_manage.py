@@ -136,6 +136,11 @@ def test_a_bundle_this_build_cannot_read_is_refused_and_the_shipped_one_used(
     assert "scikit-learn" in active.problems[0].message("ko")
     status = manage.model_status(ws)
     assert status.problems and status.active is not None and status.active.source == "shipped"
+    assert status.can_roll_back  # the pointer to the refused bundle can be cleared
+    manage.roll_back(ws)
+    status = manage.model_status(ws)
+    assert not status.can_roll_back and not status.problems
+    assert not manage.active_model(ws).problems
 
 
 def test_without_any_model_the_reason_is_given(

@@ -65,6 +65,7 @@ class ModelStatus:
     labels: dict[str, int]  # decisions stored: accepted / corrected / manual
     confirmed: int  # (text, group) pairs retraining would add
     training_data: Path | None  # the OSHA file retraining needs, None if this install lacks it
+    pointer: str | None = None  # the workspace bundle active.json names (even if it was refused)
 
     @property
     def can_retrain(self) -> bool:
@@ -72,7 +73,7 @@ class ModelStatus:
 
     @property
     def can_roll_back(self) -> bool:
-        return self.active is not None and self.active.source == "workspace" and self.shipped is not None
+        return self.pointer is not None and self.shipped is not None
 
 
 @dataclass
@@ -183,12 +184,18 @@ def active_model(ws: Workspace) -> ActiveModel:
     try:
         model, meta = _load(folder)
     except ModelBundleError as exc:
-        raise ModelBundleError(
-            N_("No hazard model can be used: {problem}"),
-            N_("Reinstall SafetyDesk to restore the shipped model."),
-            problem=exc.message(),
-        ) from exc
+        raise _no_model(exc) from exc
     return ActiveModel(model, ModelInfo("shipped", folder, meta), tuple(problems))
+
+
+def _no_model(exc: UserError) -> UserError:
+    from safetydesk.core.ml.bundle import ModelBundleError
+
+    return ModelBundleError(
+        N_("No hazard model can be used: {problem}"),
+        N_("Reinstall SafetyDesk to restore the shipped model."),
+        problem=exc.message(),
+    )
 
 
 def suggest(ws: Workspace, text: str) -> Suggestion | None:
@@ -204,19 +211,26 @@ def model_status(ws: Workspace) -> ModelStatus:
 
     problems: list[UserError] = []
     shipped: ModelInfo | None = None
+    shipped_problem: UserError | None = None
     try:
         shipped = _info("shipped", shipped_dir())
     except ModelBundleError as exc:
-        problems.append(exc)
-    workspace, refused = _workspace_infos(ws)
-    problems.extend(refused)
+        shipped_problem = ModelBundleError(
+            N_("The shipped hazard model cannot be read: {problem}"),
+            N_("Reinstall SafetyDesk to restore it; rolling back is not possible until then."),
+            problem=exc.message(),
+        )
     active: ModelInfo | None = None
     try:
         current = active_model(ws)
         active = current.info
         problems.extend(current.problems)
+        if shipped_problem is not None:
+            problems.append(shipped_problem)
     except ModelBundleError as exc:
-        problems.append(exc)
+        problems.append(exc)  # already names the shipped model's problem
+    workspace, refused = _workspace_infos(ws)
+    problems.extend(refused)
     with ws.reader() as conn:
         counts = label_counts(conn)
         confirmed = len(confirmed_labels(conn))
@@ -228,6 +242,7 @@ def model_status(ws: Workspace) -> ModelStatus:
         labels=counts,
         confirmed=confirmed,
         training_data=training_data(),
+        pointer=_active_name(ws),
     )
 
 
@@ -298,6 +313,10 @@ def retrain(
     stage("save")
     root = workspace_models_dir(ws)
     root.mkdir(parents=True, exist_ok=True)
+    base, n = model.version, 1
+    while (root / model.version).exists():  # two retrainings within one second
+        n += 1
+        model.version = f"{base}-{n}"
     tmp = root / f".{model.version}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     provenance = {
