@@ -91,6 +91,13 @@ def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
             "description": "지게차 후진 중 보행자와 근접",
         },
         "suggestions": {"submitted_on": D, "channel": "box", "text": "통로 조명 개선 요청"},
+        "hazard_labels": {
+            "entity": "incidents",
+            "record_id": "00000000-0000-0000-0000-000000000001",
+            "text": "지게차 후진 중 보행자와 근접",
+            "hazard_group": "struck",
+            "decision": "manual",
+        },
         "trainings": {"course": "periodic", "title": "정기교육", "held_on": D, "hours": 2},
         "contractor_evaluations": {
             "contractor_id": refs["contractor"],

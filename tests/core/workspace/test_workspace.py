@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from safetydesk.core.db.schema_version import SCHEMA_HEAD, SCHEMA_REVISIONS
 from safetydesk.core.errors import CorruptWorkspaceError, SchemaTooNewError, UserError, WorkspaceLockedError
 from safetydesk.core.services import records
 from safetydesk.core.workspace.workspace import open_workspace
+
+NEXT = f"{int(SCHEMA_HEAD) + 1:04d}"  # the revision a next release would add
 
 
 def test_new_workspace_has_wal_foreign_keys_and_folders(tmp_path: Path) -> None:
@@ -92,7 +95,7 @@ def test_missing_workspace_read_only(tmp_path: Path) -> None:
 def test_older_schema_is_backed_up_then_migrated(
     ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Simulate the next release: a copy of the scripts with a revision 0002 that adds a column."""
+    """Simulate the next release: a copy of the scripts with one more revision that adds a column."""
     from safetydesk.core.db import migrate
     from safetydesk.core.workspace import workspace as wsmod
 
@@ -100,12 +103,12 @@ def test_older_schema_is_backed_up_then_migrated(
         site = records.create(ws, "sites", {"name": "동남정밀"}).id
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(
-        textwrap.dedent("""
+    (scripts / "versions" / f"{NEXT}_test.py").write_text(
+        textwrap.dedent(f"""
         import sqlalchemy as sa
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "{NEXT}"
+        down_revision = "{SCHEMA_HEAD}"
         branch_labels = None
         depends_on = None
         def upgrade():
@@ -116,19 +119,19 @@ def test_older_schema_is_backed_up_then_migrated(
     """)
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(wsmod, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", (*SCHEMA_REVISIONS, NEXT))
+    monkeypatch.setattr(wsmod, "SCHEMA_HEAD", NEXT)
     with open_workspace(ws_path) as ws:
-        assert ws.migrated_from == "0001"
+        assert ws.migrated_from == SCHEMA_HEAD
         with ws.reader() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEXT
             assert (
                 conn.execute(text("SELECT name FROM sites WHERE id=:i"), {"i": site}).scalar() == "동남정밀"
             )
-        backups = list((ws_path / "backups").glob("before-upgrade-0001-*.db"))
+        backups = list((ws_path / "backups").glob(f"before-upgrade-{SCHEMA_HEAD}-*.db"))
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
         con.close()
 
 
@@ -140,11 +143,11 @@ def test_failed_migration_leaves_the_original(
 
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_broken.py").write_text(
-        textwrap.dedent("""
+    (scripts / "versions" / f"{NEXT}_broken.py").write_text(
+        textwrap.dedent(f"""
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "{NEXT}"
+        down_revision = "{SCHEMA_HEAD}"
         branch_labels = None
         depends_on = None
         def upgrade():
@@ -155,12 +158,12 @@ def test_failed_migration_leaves_the_original(
     """)
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(wsmod, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(wsmod, "SCHEMA_REVISIONS", (*SCHEMA_REVISIONS, NEXT))
+    monkeypatch.setattr(wsmod, "SCHEMA_HEAD", NEXT)
     with pytest.raises(UserError) as err:
         open_workspace(ws_path)
     assert "left as it was" in err.value.text("en")
     con = sqlite3.connect(ws_path / "safetydesk.db")
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
     assert not con.execute("SELECT name FROM sqlite_master WHERE name='broken_step'").fetchall()
     con.close()
