@@ -32,3 +32,17 @@ def test_user_error_speaks_both_languages() -> None:
     assert err.text("en") == "Required field missing: name.\nFill in the field and save again."
     assert err.text("ko") == "필수 항목이 비어 있습니다: name.\n항목을 입력한 뒤 다시 저장하세요."
     assert _("Home", "ko") == "홈"
+
+
+def test_every_catalogue_passes_babels_checks() -> None:
+    """The installer build refuses a catalogue Babel flags (e.g. "95% c" read as a %c placeholder)."""
+    from babel.messages.pofile import read_po
+
+    from safetydesk.core.resources import resources_dir
+
+    problems = []
+    for path in sorted((resources_dir() / "locale").glob("*/LC_MESSAGES/*.po")):
+        with path.open("rb") as fh:
+            catalog = read_po(fh)
+        problems += [f"{path.name}: {m.id!r}: {e}" for m, errors in catalog.check() for e in errors]
+    assert not problems

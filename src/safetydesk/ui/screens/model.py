@@ -383,7 +383,7 @@ class ModelScreen(Screen):
             widget = _value(name="metric-" + ".".join(path))
             self.metric_values[".".join(path)] = widget
             form.addRow(_(caption), widget)
-        ci_note = QLabel(_("In brackets: the 95% confidence interval."))
+        ci_note = QLabel(_("In brackets: the confidence interval at 95%."))
         ci_note.setStyleSheet("color: #666;")
         form.addRow(ci_note)
         self.metrics_note = QLabel("")
