@@ -77,3 +77,19 @@ def hazard_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         os.environ.pop(ENV_MODEL_DIR, None)
     else:
         os.environ[ENV_MODEL_DIR] = before
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_gc(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt tests collect garbage in the GUI thread only, like the app (``ui/gc_guard.py``)."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from safetydesk.ui import gc_guard
+
+    app = request.getfixturevalue("qapp")
+    collector = gc_guard.install(app)
+    yield
+    collector.stop()  # back to automatic collection for the tests that follow without Qt
+    collector.setParent(None)
+    collector.deleteLater()

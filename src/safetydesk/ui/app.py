@@ -16,6 +16,7 @@ from safetydesk.core.fonts import font_file
 from safetydesk.core.i18n import _, current_language, set_language
 from safetydesk.core.resources import resource_path
 from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.ui import gc_guard
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.main_window import MainWindow
 from safetydesk.ui.tasks import TaskRunner
@@ -54,6 +55,7 @@ def make_application() -> QApplication:
     install_qt_translation(app, current_language())
     app.setWindowIcon(QIcon(str(resource_path("icons", "safetydesk.png"))))
     app.setStyleSheet(STYLE)
+    gc_guard.install(app)  # cyclic GC only in this thread: Qt objects must die where they were made
     return app
 
 
