@@ -544,6 +544,75 @@ compliance_checks = Table(
     Index("ux_compliance_checks_period_duty_rev", "period", "duty_code", "revision_no", unique=True),
 )
 
+# --- SAPA evidence: budget, appointments, evaluations (revision 0003) -------------------------
+
+# Decree Art. 4 item 4: a budget for (가) safety staff, facilities and equipment, (나) fixing the
+# hazards found under item 3, (다) other items; and what was actually spent, linked to the action fixed.
+budget_items = Table(
+    "budget_items",
+    metadata,
+    *_common(),
+    *_retention(),
+    _ref("sites"),
+    Column("year", Integer, nullable=False),
+    Column("category", String(20), nullable=False),  # staff | facilities | hazard_fix | education | other
+    Column("title", String(300), nullable=False),
+    Column("planned_amount", Integer, nullable=False),  # KRW
+    Column("note", Text, nullable=True),
+    Index("ix_budget_items_year", "year"),
+)
+
+budget_spend = Table(
+    "budget_spend",
+    metadata,
+    *_common(),
+    *_retention(),
+    Column("budget_item_id", ID, ForeignKey("budget_items.id"), nullable=False),
+    Column("spent_on", DATE, nullable=False),
+    Column("amount", Integer, nullable=False),  # KRW
+    Column("description", Text, nullable=False),
+    Column("action_id", ID, ForeignKey("corrective_actions.id"), nullable=True),  # the hazard it fixed
+    Index("ix_budget_spend_spent", "spent_on"),
+)
+
+# Decree Art. 4 items 5 and 6: who holds which safety role, with the authority and budget given, and
+# (item 5) the half-yearly evaluation of the site safety manager, supervisors and contractor lead.
+appointments = Table(
+    "appointments",
+    metadata,
+    *_common(),
+    *_retention(),
+    Column("person_id", ID, ForeignKey("people.id"), nullable=False),
+    # safety_health_manager (안전보건관리책임자) | supervisor (관리감독자) | safety_officer (안전관리자)
+    # | health_officer (보건관리자) | safety_health_coordinator (안전보건관리담당자)
+    # | general_safety_lead (안전보건총괄책임자) | industrial_physician (산업보건의)
+    Column("role", String(40), nullable=False),
+    Column("appointed_on", DATE, nullable=False),
+    Column("ended_on", DATE, nullable=True),
+    Column("authority", Text, nullable=True),  # the authority given (Decree 4-5 가)
+    Column("budget_amount", Integer, nullable=True),  # KRW per year at their disposal
+    Column("reported_to_moel_on", DATE, nullable=True),  # OSH Decree Art. 16⑥: within 14 days
+    Column("outsourced_to", String(200), nullable=True),  # 위탁 (an agency) instead of an employee
+    Index("ix_appointments_role", "role"),
+)
+
+role_evaluations = Table(
+    "role_evaluations",
+    metadata,
+    *_common(),
+    *_lockable(),
+    *_retention(),
+    Column("appointment_id", ID, ForeignKey("appointments.id"), nullable=False),
+    Column("period", String(6), nullable=False),  # 2026H1
+    Column("evaluated_on", DATE, nullable=False),
+    Column("criteria", JSON, nullable=False),  # [{"key", "label", "score", "max"}]
+    Column("total_score", Float, nullable=True),
+    Column("result", String(20), nullable=True),  # good | adequate | needs_improvement
+    Column("evaluator", String(120), nullable=True),
+    Column("notes", Text, nullable=True),
+    Index("ix_role_evaluations_period", "period"),
+)
+
 # --- the hazard reader's labels ---------------------------------------------------------------
 
 # What a person decided about a description's hazard group, with the suggestion that was on screen.
@@ -672,6 +741,10 @@ RECORD_TABLES: dict[str, Table] = {
         trainings,
         contractor_evaluations,
         compliance_checks,
+        budget_items,
+        budget_spend,
+        appointments,
+        role_evaluations,
         hazard_labels,
         attachment_links,
         settings,
