@@ -3,8 +3,10 @@
 ``build_demo`` creates the workspace and fills it with years of believable safety records — people,
 areas, machines, pre-work checks, monthly inspections with photos, findings and corrective actions
 in every state, risk assessments, incidents, TBM minutes, permits, drills, training, contractor
-evaluations and half-yearly SAPA checks — all written through ``core.services``, so the audit chain
-verifies and the sync outbox is real. The same seed and the same ``today`` give the same contents
+evaluations, half-yearly SAPA checks, safety-role appointments with their half-yearly evaluations,
+the yearly safety budget with spending linked to corrective actions, and the weekly reviews and
+daily TBM of the continuous risk assessment (상시평가; ``demo/sapa.py``) — all written through
+``core.services``, so the audit chain verifies and the sync outbox is real. The same seed and the same ``today`` give the same contents
 (ids and write timestamps differ).
 
 ``size="small"`` is two years with a sample of the daily checks (seconds to build);
@@ -22,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from safetydesk.core.db.tables import CHILD_TABLES, RECORD_TABLES, attachments, metadata
-from safetydesk.core.demo import history
+from safetydesk.core.demo import history, sapa
 from safetydesk.core.demo.context import SIZES, Demo
 from safetydesk.core.demo.setup import build_company
 from safetydesk.core.legaldata import load_legal_data
@@ -71,6 +73,9 @@ def build_demo(
         ("반기 이행점검", history.compliance_checks),
         ("경영방침 개정·목표", history.policy_revision_and_objectives),
         ("개선조치 이행", history.settle_actions),
+        ("안전보건 인력 선임·평가", sapa.appointments),
+        ("안전보건 예산·집행", sapa.budget),
+        ("상시평가 기록", sapa.continuous_assessment),
     ]
     ws = open_workspace(path)
     try:
