@@ -14,6 +14,7 @@ from safetydesk.core.i18n import _
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
+from safetydesk.ui.screens.compliance import ComplianceScreen
 from safetydesk.ui.screens.emergency import EmergencyScreen
 from safetydesk.ui.screens.home import HomeScreen
 from safetydesk.ui.screens.incidents import IncidentsScreen
@@ -30,6 +31,7 @@ SCREENS: tuple[type[Screen], ...] = (
     HomeScreen,
     PlantScreen,
     PoliciesScreen,
+    ComplianceScreen,
     InspectionsScreen,
     ActionsScreen,
     RiskScreen,

@@ -1,37 +1,27 @@
-"""The home screen beyond the counters: half-year duty lights, riskiest areas, recent near misses.
+"""The home screen beyond the counters: SAPA duty lights and reminders, recent near misses.
 
-The duty lights are a first reading of the records for the current half-year (SAPA Decree Art. 4
-and 5 checks that recur 반기 1회 이상); the compliance engine will replace this reading with the
-full rules. The riskiest areas come from ``core.ml.areas`` (ranked on the database lane by ``ui.operations.risk_areas``).
+The duty lights are the compliance engine's statuses for the current half-year
+(``core.compliance.engine``; SAPA Decree Art. 4 and 5). Ahead of the half-year's end (30 Jun, 31 Dec)
+the duties not yet met become reminders at 30, 14 and 7 days. The riskiest areas come from
+``core.ml.areas`` (ranked on the database lane by ``ui.operations.risk_areas``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, select
 
-from safetydesk.core.db.tables import (
-    areas,
-    compliance_checks,
-    contractor_evaluations,
-    drills,
-    incidents,
-    risk_assessments,
-    suggestions,
-    trainings,
-)
-from safetydesk.core.i18n import N_
+from safetydesk.core.compliance.model import ComplianceReport, Status
+from safetydesk.core.db import tables as t
+from safetydesk.core.domain.legal import HalfYear
 from safetydesk.core.workspace.workspace import Workspace
 
-
-@dataclass(frozen=True)
-class DutyLight:
-    code: str
-    title: str  # msgid
-    light: str  # green | yellow | red
-    evidence: int
+#: Days before a half-year's end when the duties not met are listed on Home (the 30/14/7 reminders).
+REMINDER_DAYS: tuple[int, ...] = (30, 14, 7)
+NOT_MET = (Status.MISSING, Status.PARTLY)
 
 
 @dataclass(frozen=True)
@@ -45,118 +35,134 @@ class NearMiss:
 @dataclass(frozen=True)
 class HomeSummary:
     period: str
-    duties: tuple[DutyLight, ...]
     near_misses: tuple[NearMiss, ...]
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """A duty not met while the half-year ends within ``stage`` days (``days_left`` exactly)."""
+
+    duty_code: str
+    title_ko: str
+    title_en: str
+    status: Status
+    days_left: int
+    stage: int  # 30, 14 or 7: the smallest reminder step that ``days_left`` has reached
+    period_end: date
+    gaps: int
+
+
+@dataclass(frozen=True)
+class HomeDuties:
+    report: ComplianceReport
+    reminders: tuple[Reminder, ...]
+    elapsed_ms: float  # how long the engine took (Home paints its other parts without waiting)
+
+
 def _half_year(today: date) -> tuple[str, str, str]:
-    first = date(today.year, 1 if today.month <= 6 else 7, 1)
-    last = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
-    return f"{today.year}H{1 if today.month <= 6 else 2}", first.isoformat(), last.isoformat()
+    half = HalfYear.containing(today)
+    return half.code, half.start.isoformat(), half.end.isoformat()
+
+
+def reminder_stage(days_left: int) -> int | None:
+    """30, 14 or 7 when the period ends within that many days (0 = ends today); None otherwise."""
+    if days_left < 0 or days_left > REMINDER_DAYS[0]:
+        return None
+    return min(d for d in REMINDER_DAYS if days_left <= d)
+
+
+def reminders(report: ComplianceReport, today: date) -> tuple[Reminder, ...]:
+    """The duties not met (missing or partly) when ``report``'s period ends in 30 days or fewer."""
+    if not report.start <= today <= report.end:
+        return ()
+    days_left = (report.end - today).days
+    stage = reminder_stage(days_left)
+    if stage is None:
+        return ()
+    return tuple(
+        Reminder(
+            duty_code=d.code,
+            title_ko=d.title_ko,
+            title_en=d.title_en,
+            status=d.status,
+            days_left=days_left,
+            stage=stage,
+            period_end=report.end,
+            gaps=len(d.gaps),
+        )
+        for d in report.duties
+        if d.status in NOT_MET
+    )
+
+
+def home_duties(ws: Workspace, today: date | None = None) -> HomeDuties:
+    """The engine's statuses for the half-year containing ``today`` and the reminders due."""
+    from safetydesk.core.compliance.engine import compliance  # imported on the database lane only
+
+    today = today or date.today()
+    started = time.perf_counter()
+    report = compliance(ws, HalfYear.containing(today).code, today=today)
+    elapsed = (time.perf_counter() - started) * 1000
+    return HomeDuties(report=report, reminders=reminders(report, today), elapsed_ms=elapsed)
+
+
+#: (table, date column) read to find the first half-year with records in the workspace.
+_FIRST_DAY_COLUMNS = (
+    (t.policies, "approved_on"),
+    (t.risk_assessments, "assessed_on"),
+    (t.form_records, "performed_on"),
+    (t.drills, "planned_on"),
+    (t.trainings, "held_on"),
+    (t.suggestions, "submitted_on"),
+    (t.incidents, "occurred_at"),
+    (t.contractor_evaluations, "evaluated_on"),
+    (t.compliance_checks, "reviewed_on"),
+)
+
+
+def first_record_day(ws: Workspace) -> date | None:
+    """The earliest day any of the SAPA evidence records was carried out on (None in an empty workspace)."""
+    days: list[date] = []
+    with ws.reader() as conn:
+        for table, name in _FIRST_DAY_COLUMNS:
+            column = table.c.get(name)
+            if column is None:
+                continue
+            value = conn.execute(
+                select(func.min(column)).where(table.c.deleted_at.is_(None))
+            ).scalar_one_or_none()
+            if value is None:
+                continue
+            try:
+                days.append(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+            except ValueError:
+                continue
+    return min(days) if days else None
+
+
+def compliance_periods(ws: Workspace, today: date | None = None) -> tuple[str, ...]:
+    """Half-year codes from the current one back to the first with records, newest first."""
+    current = HalfYear.containing(today or date.today())
+    first_day = first_record_day(ws)
+    first = HalfYear.containing(first_day) if first_day is not None else current
+    periods = [current]
+    while periods[-1].start > first.start and len(periods) < 40:
+        periods.append(periods[-1].previous())
+    return tuple(p.code for p in periods)
 
 
 def home_summary(ws: Workspace, today: date | None = None) -> HomeSummary:
-    today = today or date.today()
-    period, start, end = _half_year(today)
+    period, _start, _end = _half_year(today or date.today())
     with ws.reader() as conn:
-
-        def n(query: object) -> int:
-            return int(conn.execute(query).scalar_one())  # type: ignore[call-overload]
-
-        ra_done = n(
-            select(func.count())
-            .select_from(risk_assessments)
-            .where(
-                risk_assessments.c.completed_at.is_not(None),
-                risk_assessments.c.assessed_on.between(start, end),
-            )
-        )
-        ra_reported = n(
-            select(func.count())
-            .select_from(risk_assessments)
-            .where(risk_assessments.c.reported_to_owner_on.between(start, end))
-        )
-        checks: dict[str, int] = dict(
-            conn.execute(
-                select(compliance_checks.c.duty_code, func.count())
-                .where(compliance_checks.c.period == period)
-                .group_by(compliance_checks.c.duty_code)
-            ).all()
-        )
-        opinions = n(
-            select(func.count())
-            .select_from(suggestions)
-            .where(suggestions.c.submitted_on.between(start, end))
-        )
-        answered = n(
-            select(func.count())
-            .select_from(suggestions)
-            .where(suggestions.c.submitted_on.between(start, end), suggestions.c.responded_on.is_not(None))
-        )
-        drills_done = n(
-            select(func.count())
-            .select_from(drills)
-            .where(drills.c.performed_at.is_not(None), drills.c.planned_on.between(start, end))
-        )
-        evaluations = n(
-            select(func.count())
-            .select_from(contractor_evaluations)
-            .where(contractor_evaluations.c.evaluated_on.between(start, end))
-        )
-        special = n(
-            select(func.count())
-            .select_from(trainings)
-            .where(trainings.c.held_on.between(start, end), trainings.c.course == "special")
-        )
-
-        def light(full: bool, partial: bool) -> str:
-            return "green" if full else ("yellow" if partial else "red")
-
-        duties = (
-            DutyLight(
-                "sapa_4_3",
-                N_("Hazards found and fixed (risk assessment)"),
-                light(ra_done > 0 and ra_reported > 0, ra_done > 0),
-                ra_done,
-            ),
-            DutyLight(
-                "sapa_4_5",
-                N_("Supervisors evaluated"),
-                light(checks.get("sapa_4_5", 0) > 0, False),
-                int(checks.get("sapa_4_5", 0)),
-            ),
-            DutyLight(
-                "sapa_4_7",
-                N_("Workers' opinions heard and answered"),
-                light(opinions > 0 and answered == opinions, opinions > 0),
-                opinions,
-            ),
-            DutyLight("sapa_4_8", N_("Emergency manual drilled"), light(drills_done > 0, False), drills_done),
-            DutyLight("sapa_4_9", N_("Contractors evaluated"), light(evaluations > 0, False), evaluations),
-            DutyLight(
-                "sapa_5_2_1",
-                N_("Legal compliance checked"),
-                light(checks.get("sapa_5_2_1", 0) > 0, False),
-                int(checks.get("sapa_5_2_1", 0)),
-            ),
-            DutyLight(
-                "sapa_5_2_3",
-                N_("Hazardous-work education checked"),
-                light(special > 0 and checks.get("sapa_5_2_3", 0) > 0, special > 0),
-                special,
-            ),
-        )
-
         recent = conn.execute(
-            select(incidents.c.id, incidents.c.occurred_at, incidents.c.title, areas.c.name)
-            .select_from(incidents.outerjoin(areas, areas.c.id == incidents.c.area_id))
-            .where(and_(incidents.c.kind == "near_miss", incidents.c.deleted_at.is_(None)))
-            .order_by(incidents.c.occurred_at.desc())
+            select(t.incidents.c.id, t.incidents.c.occurred_at, t.incidents.c.title, t.areas.c.name)
+            .select_from(t.incidents.outerjoin(t.areas, t.areas.c.id == t.incidents.c.area_id))
+            .where(and_(t.incidents.c.kind == "near_miss", t.incidents.c.deleted_at.is_(None)))
+            .order_by(t.incidents.c.occurred_at.desc())
             .limit(6)
         ).all()
 
     return HomeSummary(
         period=period,
-        duties=duties,
         near_misses=tuple(NearMiss(str(r[0]), str(r[1]), str(r[2]), str(r[3] or "")) for r in recent),
     )
