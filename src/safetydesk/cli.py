@@ -163,6 +163,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = sub.add_parser("templates", help="list the form templates of the workspace")
     _workspace_arg(templates)
+
+    compliance = sub.add_parser(
+        "compliance", help="SAPA duties for a half-year: status, evidence count and gaps of every duty"
+    )
+    _workspace_arg(compliance)
+    compliance.add_argument("--period", required=True, metavar="YYYYH1|YYYYH2", help="e.g. 2026H1")
+    compliance.add_argument("--json", action="store_true", help="print the report as JSON")
+    compliance.add_argument(
+        "--lang", dest="compliance_lang", choices=("ko", "en"), default=None, help="language of the texts"
+    )
+    compliance.add_argument(
+        "--as-of", default=None, metavar="YYYY-MM-DD", help="judge as of this day (default: today)"
+    )
+
+    binder = sub.add_parser(
+        "binder", help="print the SAPA evidence binder for a period: every duty, its status and records"
+    )
+    _workspace_arg(binder)
+    binder.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="period start")
+    binder.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="period end")
+    binder.add_argument("--out", type=Path, default=None, help="the PDF file to write")
+    binder.add_argument(
+        "--lang", dest="report_lang", choices=("ko", "en"), default=None, help="language of the binder"
+    )
+    binder.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     return parser
 
 
@@ -692,7 +717,97 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+_INDUSTRY_LABELS = {
+    "shipbuilding": N_("shipbuilding (KSIC 311)"),
+    "manufacturing": N_("manufacturing"),
+    "other": N_("other industry"),
+    "unknown": N_("industry not recorded"),
+}
+_STATUS_LABELS = {
+    "met": N_("met"),
+    "partly": N_("partly met"),
+    "missing": N_("missing"),
+    "not_applicable": N_("not applicable"),
+}
+
+
+def _cmd_compliance(args: argparse.Namespace) -> int:
+    from safetydesk.core.compliance.engine import compliance, parse_period, report_as_dict
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    parse_period(args.period)  # a bad period is a UserError: message and exit 2
+    today = _parse_day(args.as_of, "--as-of")
+    lang = args.compliance_lang or args.lang
+    if lang:
+        set_language(lang)
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        report = compliance(ws, args.period, today=today)
+    finally:
+        ws.close()
+    if args.json:
+        print(json.dumps(report_as_dict(report, lang), ensure_ascii=False, indent=2))
+        return 0
+    print(
+        _("SAPA compliance {period} ({start} – {end}), judged as of {as_of}").format(
+            period=report.period, start=report.start, end=report.end, as_of=report.as_of
+        )
+    )
+    if report.as_of < report.end:
+        print(_("The half-year is in progress: gaps name what is still due by {end}.").format(end=report.end))
+    print(
+        _("{site}: {workers} workers, {contractors} contractors' workers, industry: {industry}").format(
+            site=report.site_name or "-",
+            workers=report.workers,
+            contractors=report.contractor_workers,
+            industry=_(_INDUSTRY_LABELS.get(report.industry, report.industry)),
+        )
+    )
+    for duty in report.duties:
+        status = _(_STATUS_LABELS[duty.status.value])
+        every = " " + _("(half-yearly)") if duty.half_yearly else ""
+        print()
+        print(f"[{status}] {duty.code} {duty.title(lang)}{every}")
+        print(f"    {duty.legal_ref}")
+        print("    " + duty.reason.render(lang))
+        print("    " + _("Evidence: {n} record(s)").format(n=len(duty.evidence)))
+        for gap in duty.gaps:
+            due = " (" + _("due {day}").format(day=gap.due) + ")" if gap.due else ""
+            print(f"    - {gap.message.render(lang)}{due}")
+    return 0
+
+
+def _cmd_binder(args: argparse.Namespace) -> int:
+    from safetydesk.core.queries.settings import load_settings
+    from safetydesk.core.reports.context import ReportRequest
+    from safetydesk.core.reports.registry import default_file_name, generate
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    start = _parse_day(args.date_from, "--from")
+    end = _parse_day(args.date_to, "--to")
+    as_of = _parse_day(args.as_of, "--as-of")
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        lang = args.report_lang or args.lang or load_settings(ws).language
+        request = ReportRequest(date_from=start, date_to=end, lang=lang, today=as_of)
+        out = args.out or Path.cwd() / default_file_name("binder", f"binder_{args.date_from}_{args.date_to}")
+        generated = generate(ws, "binder", request, out)
+    finally:
+        ws.close()
+    print(
+        _("Wrote {path}: {pages} page(s) in {seconds:.2f} s.").format(
+            path=generated.path, pages=generated.pages, seconds=generated.seconds
+        )
+    )
+    if generated.code:
+        from safetydesk.core.audit.codes import format_code
+
+        print(_("Verification code: {code}").format(code=format_code(generated.code)))
+    return 0
+
+
 _COMMANDS = {
+    "binder": _cmd_binder,
     "gui": _cmd_gui,
     "demo": _cmd_demo,
     "verify": _cmd_verify,
@@ -701,4 +816,5 @@ _COMMANDS = {
     "templates": _cmd_templates,
     "report": _cmd_report,
     "model": _cmd_model,
+    "compliance": _cmd_compliance,
 }

@@ -19,6 +19,8 @@ Tone = Literal["bad", "warn", "good", "muted", "head"] | None
 class Heading:
     text: str
     level: int = 1  # 1 = section, 2 = sub-section
+    anchor: str = ""  # a place a table of contents, an index or a bookmark points to (its page is noted)
+    outline: int | None = None  # level in the PDF outline (bookmarks, 0 = top); None: not in the outline
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Cell:
     bold: bool = False
     align: Literal["left", "centre", "right"] | None = None
     span: int = 1  # columns this cell covers; pass no cells for the ``span - 1`` columns it covers
+    anchor: str = ""  # note the page this cell is printed on, under this key (see ``page_of``)
+    page_of: str = ""  # print the page number of the anchor with this key (filled in when the PDF is done)
+    link: str = ""  # clicking the cell jumps to the anchor with this key
 
 
 CellValue = str | Cell
@@ -105,7 +110,14 @@ class Spacer:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    landscape: bool | None = None  # turn the paper for the new page (None: keep it as it is)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """From the next page on, print landscape (or portrait), without starting a page now."""
+
+    landscape: bool
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,9 @@ class Deferred:
     make: Callable[[], Sequence[Block]]
 
 
-Block = Heading | Para | Fields | Table | Photos | Signatures | BarChart | Spacer | PageBreak | Deferred
+Block = (
+    Heading | Para | Fields | Table | Photos | Signatures | BarChart | Spacer | PageBreak | Turn | Deferred
+)
 
 
 @dataclass(frozen=True)

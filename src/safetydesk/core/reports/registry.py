@@ -37,6 +37,7 @@ REPORT_MODULES = (
     "safetydesk.core.reports.kinds.emergency",
     "safetydesk.core.reports.kinds.incidents",
     "safetydesk.core.reports.kinds.training",
+    "safetydesk.core.reports.kinds.binder",
 )
 
 

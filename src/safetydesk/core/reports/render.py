@@ -40,6 +40,7 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     LongTable,
+    NextPageTemplate,
     PageTemplate,
     Paragraph,
     TableStyle,
@@ -69,6 +70,7 @@ from safetydesk.core.reports.model import (
     Spacer,
     Table,
     Tone,
+    Turn,
 )
 
 FONT = "NanumGothic"
@@ -76,6 +78,7 @@ FONT_BOLD = "NanumGothic-Bold"
 MARGIN = 14 * mm
 HEADER_H = 27 * mm
 FOOTER_H = 11 * mm
+_TEMPLATES = {False: "page", True: "page-landscape"}
 PHOTO_MAX_PX = 1400  # longest side of an embedded photo: ~300 dpi at the largest size we print
 ImageSource = Callable[[str], bytes | None]
 
@@ -264,14 +267,71 @@ class _PageTotal(Canvas):  # type: ignore[misc]
     in memory, which a year of inspection reports cannot afford.
     """
 
+    places: Places | None = None  # anchors and page references of the document (binder, contents)
+
     def save(self) -> None:
         total = self.getPageNumber() - 1
         self.beginForm(TOTAL_FORM, 0, 0, TOTAL_BOX, 5 * mm)
         self.setFont(FONT_BOLD, 8.5)
         self.drawString(0, 0, str(total))
         self.endForm()
+        if self.places is not None:
+            self.places.write_forms(self)
         self.page_total = total
         super().save()
+
+
+PAGE_REF_BOX = 16 * mm  # room for a page number printed by reference ("… 123")
+
+
+class Places:
+    """Named places in the document (``anchor``) and the page numbers printed where they are referred to.
+
+    A page reference is drawn as a form (a PDF XObject) named after the place; the forms are written
+    once the last page is out, when every page number is known. The document is laid out in one pass,
+    so a table of contents at the front costs nothing extra.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}  # key → PDF destination name
+        self.pages: dict[str, int] = {}  # key → page where it was drawn first
+        self.forms: dict[tuple[str, float, bool], str] = {}  # (key, font size, bold) → form name
+        self.outline_level = -1  # level of the last outline entry (entries may only go one deeper)
+
+    def name(self, key: str) -> str:
+        found = self.names.get(key)
+        if found is None:
+            found = self.names[key] = f"p{len(self.names)}"
+        return found
+
+    def mark(self, canvas: Canvas, key: str, top: float) -> str:
+        name = self.name(key)
+        if key not in self.pages:
+            self.pages[key] = canvas.getPageNumber()
+            canvas.bookmarkPage(name, fit="XYZ", left=0, top=top)
+        return name
+
+    def outline(self, canvas: Canvas, title: str, name: str, level: int) -> None:
+        if self.outline_level < 0:
+            canvas.showOutline()
+        level = max(0, min(level, self.outline_level + 1))
+        canvas.addOutlineEntry(printable(title), name, level=level, closed=level > 0)
+        self.outline_level = level
+
+    def form(self, key: str, size: float, bold: bool) -> str:
+        id_ = (key, size, bold)
+        found = self.forms.get(id_)
+        if found is None:
+            found = self.forms[id_] = f"pr{len(self.forms)}"
+        return found
+
+    def write_forms(self, canvas: Canvas) -> None:
+        for (key, size, bold), form in self.forms.items():
+            page = self.pages.get(key)
+            canvas.beginForm(form, 0, -size * 0.3, PAGE_REF_BOX, size * 1.1)
+            canvas.setFont(FONT_BOLD if bold else FONT, size)
+            canvas.drawRightString(PAGE_REF_BOX, 0, str(page) if page else "—")
+            canvas.endForm()
 
 
 class _Lazy(Flowable):  # type: ignore[misc]
@@ -285,18 +345,71 @@ class _Lazy(Flowable):  # type: ignore[misc]
         super().__init__()
         self.renderer = renderer
         self.block = block
+        self.landscape = renderer.landscape_now  # the paper at this point of the document
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height + 1
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         out: list[Flowable] = []
+        self.renderer.landscape_now = self.landscape
         for block in self.block.make():
             out.extend(self.renderer._block(block))
         return out or [RLSpacer(1, 0)]
 
     def draw(self) -> None:  # pragma: no cover - always split before drawing
         pass
+
+
+class _Anchor(Flowable):  # type: ignore[misc]
+    """Marks a place (zero size): notes its page, makes it a link target and, if asked, a bookmark."""
+
+    def __init__(self, places: Places, key: str, outline: str = "", level: int | None = None) -> None:
+        super().__init__()
+        self.places = places
+        self.key = key
+        self.title = outline
+        self.level = level
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        _x, top = canvas.absolutePosition(0, 0)
+        name = self.places.mark(canvas, self.key, top + 12)
+        if self.level is not None and self.title:
+            self.places.outline(canvas, self.title, name, self.level)
+
+
+class _PageRef(Flowable):  # type: ignore[misc]
+    """The page number of a place, right-aligned in a table cell; a link to the place."""
+
+    def __init__(self, places: Places, key: str, size: float, bold: bool, link: bool) -> None:
+        super().__init__()
+        self.places = places
+        self.key = key
+        self.size = size
+        self.bold = bold
+        self.link = link
+        self.form = places.form(key, size, bold)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.size * 1.3
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(self.width - PAGE_REF_BOX, self.size * 0.3)
+        canvas.doForm(self.form)
+        canvas.restoreState()
+        if self.link:
+            canvas.linkRect(
+                "", self.places.name(self.key), (0, 0, self.width, self.height), relative=1, thickness=0
+            )
 
 
 class RenderCancelledError(Exception):
@@ -336,16 +449,26 @@ class Renderer:
         self.palette = Palette(options.grayscale)
         self.styles = _Styles(self.palette)
         size = A4 if options.page_size == "A4" else LETTER
-        self.pagesize = landscape(size) if report.landscape else size
-        self.frame_width = self.pagesize[0] - 2 * MARGIN
-        self.frame_height = self.pagesize[1] - 2 * MARGIN - HEADER_H - FOOTER_H
+        self.sizes = {False: size, True: landscape(size)}
+        self.pagesize = self.sizes[report.landscape]  # the first page's
+        self.landscape_now = report.landscape  # the paper the blocks being made now are laid out for
+        self._page = self.pagesize  # the page being drawn (a binder turns some pages)
         self.lang = report.lang
         self.missing_photos = 0
         self.unprintable: set[str] = set()  # characters the font lacks, printed as "?"
         self._small_images: dict[str, tuple[io.BytesIO, int, int] | None] = {}
+        self.places = Places()  # anchors, bookmarks and page references (a binder's contents and index)
 
     def t(self, msgid: str) -> str:
         return _(msgid, self.lang)
+
+    @property
+    def frame_width(self) -> float:
+        return float(self.sizes[self.landscape_now][0] - 2 * MARGIN)
+
+    @property
+    def frame_height(self) -> float:
+        return float(self.sizes[self.landscape_now][1] - 2 * MARGIN - HEADER_H - FOOTER_H)
 
     # -- page frame ---------------------------------------------------------------------------------
 
@@ -417,7 +540,7 @@ class Renderer:
         return float(left)
 
     def _header(self, canvas: Canvas, doc: Any) -> None:
-        width, height = self.pagesize
+        self._page = width, height = canvas._pagesize
         top = height - MARGIN
         canvas.saveState()
         approval_left = self._approval_block(canvas, width - MARGIN, top)
@@ -474,7 +597,7 @@ class Renderer:
         return line1, line2
 
     def _footer_left(self, canvas: Canvas) -> None:
-        width = self.pagesize[0]
+        width = self._page[0]
         base = MARGIN
         canvas.setStrokeColor(self.palette.rule)
         canvas.setLineWidth(0.5)
@@ -489,7 +612,7 @@ class Renderer:
 
     def _page_number(self, canvas: Canvas) -> None:
         """ "x / " now; the total is a form drawn after the last page (see ``_PageTotal``)."""
-        x = self.pagesize[0] - MARGIN - TOTAL_BOX + 6 * mm
+        x = self._page[0] - MARGIN - TOTAL_BOX + 6 * mm
         y = MARGIN + 2.5 * mm
         canvas.saveState()
         canvas.setFont(FONT_BOLD, 8.5)
@@ -509,10 +632,11 @@ class Renderer:
     def _block(self, block: Block) -> list[Flowable]:
         if isinstance(block, Heading):
             # a heading never ends a page: start a new one when less than ~4 lines are left
-            return [
-                CondPageBreak(25 * mm),
-                Paragraph(_text(block.text), self.styles.h1 if block.level <= 1 else self.styles.h2),
-            ]
+            heading = Paragraph(_text(block.text), self.styles.h1 if block.level <= 1 else self.styles.h2)
+            if not block.anchor and block.outline is None:
+                return [CondPageBreak(25 * mm), heading]
+            key = block.anchor or f"heading:{id(block)}"
+            return [CondPageBreak(25 * mm), _Anchor(self.places, key, block.text, block.outline), heading]
         if isinstance(block, Para):
             return [Paragraph(_text(block.text), getattr(self.styles, block.style))]
         if isinstance(block, Fields):
@@ -528,7 +652,14 @@ class Renderer:
         if isinstance(block, Spacer):
             return [RLSpacer(1, block.height_mm * mm)]
         if isinstance(block, PageBreak):
-            return [RLPageBreak()]
+            if block.landscape is None:
+                return [RLPageBreak()]
+            self.landscape_now = block.landscape
+            return [NextPageTemplate(_TEMPLATES[block.landscape]), RLPageBreak()]
+        if isinstance(block, Turn):
+            # blocks made from here may still land on the current page: lay them out for the narrower paper
+            self.landscape_now = self.landscape_now and block.landscape
+            return [NextPageTemplate(_TEMPLATES[block.landscape])]
         if isinstance(block, Deferred):
             return [_Lazy(self, block)]
         raise TypeError(f"unknown report block {type(block).__name__}")
@@ -567,11 +698,19 @@ class Renderer:
         cell = value if isinstance(value, Cell) else Cell(str(value))
         tone = cell.tone or row_tone
         bold = header or cell.bold or self.palette.bold(tone)
+        if cell.page_of:
+            return _PageRef(self.places, cell.page_of, size, bold, link=True)
         colour = ""
         if tone in ("bad", "muted") and not self.palette.grayscale and not header:
             text_colour = self.palette.text_tones.get(tone)
             colour = text_colour.hexval().replace("0x", "#") if text_colour is not None else ""
-        return Paragraph(_text(cell.text), self.styles.cell(size, cell.align or align, bold, colour))
+        text = _text(cell.text)
+        if cell.link:
+            text = f'<a href="#{self.places.name(cell.link)}">{text}</a>'
+        paragraph = Paragraph(text, self.styles.cell(size, cell.align or align, bold, colour))
+        if cell.anchor:
+            return [_Anchor(self.places, cell.anchor), paragraph]
+        return paragraph
 
     def _table(self, block: Table) -> Flowable:
         ncols = len(block.headers)
@@ -793,22 +932,31 @@ class Renderer:
             pageCompression=1,
             lang="ko-KR" if self.lang == "ko" else "en",
         )
-        frame = Frame(
-            MARGIN,
-            MARGIN + FOOTER_H,
-            self.frame_width,
-            self.frame_height,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._header)])
+        templates = []
+        for turned in (self.report.landscape, not self.report.landscape):  # the first one starts
+            width, height = self.sizes[turned]
+            frame = Frame(
+                MARGIN,
+                MARGIN + FOOTER_H,
+                width - 2 * MARGIN,
+                height - 2 * MARGIN - HEADER_H - FOOTER_H,
+                id="body",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            templates.append(
+                PageTemplate(
+                    id=_TEMPLATES[turned], frames=[frame], onPage=self._header, pagesize=(width, height)
+                )
+            )
+        doc.addPageTemplates(templates)
         canvases: list[_PageTotal] = []
 
         def canvasmaker(*args: Any, **kwargs: Any) -> _PageTotal:
             canvases.append(_PageTotal(*args, **kwargs))
+            canvases[-1].places = self.places
             return canvases[-1]
 
         token = _unprintable.set(self.unprintable)
