@@ -241,7 +241,13 @@ def _judge(ctx: _Ctx, duty: DutyDefinition) -> DutyStatus:
     if half_yearly and status is not Status.NOT_APPLICABLE and duty.code != "sapa_5_2_1":
         if check is not None and check.reviewed_on is not None:
             evidence.append(
-                Evidence("compliance_checks", check.record_id, duty.title_ko, check.reviewed_on, "check")
+                Evidence(
+                    "compliance_checks",
+                    check.record_id,
+                    _check_title(ctx, duty.code),
+                    check.reviewed_on,
+                    "check",
+                )
             )
         confirmed = (
             check is not None and check.reviewed_on is not None and check.owner_confirmed_on is not None
@@ -1390,7 +1396,11 @@ def _duty_5_2_1(ctx: _Ctx, duty: DutyDefinition) -> _Result:
             else Text(N_("No legal-compliance check was recorded for the half-year."))
         )
         return _Result(Status.MISSING, reason, (), (_check_gap(ctx, code, check),))
-    evidence = (Evidence("compliance_checks", check.record_id, duty.title_ko, check.reviewed_on, "check"),)
+    evidence = (
+        Evidence(
+            "compliance_checks", check.record_id, _check_title(ctx, duty.code), check.reviewed_on, "check"
+        ),
+    )
     if check.owner_confirmed_on is None or check.owner_confirmed_on > ctx.today:
         return _Result(
             Status.PARTLY,
@@ -1684,3 +1694,8 @@ def report_as_dict(report: ComplianceReport, lang: str | None = None) -> dict[st
             for d in report.duties
         ],
     }
+
+
+def _check_title(ctx: _Ctx, code: str) -> str:
+    """A check's title in no particular language (the binder and screens print it as is): "2026H1 · 4-3"."""
+    return f"{ctx.period.code} · {code.removeprefix('sapa_').replace('_', '-')}"
