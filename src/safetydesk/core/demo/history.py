@@ -1705,6 +1705,20 @@ def _period_checks(
         )
         if confirmed < demo.today:
             complete_in(tx, "compliance_checks", check, confirmed)
+        if status == "partly_met":  # Decree Art. 5②2: what the check found unmet gets people or budget
+            demo.open_action(
+                tx,
+                source="compliance_check",
+                source_id=check,
+                found_on=reviewed,
+                description=f"반기 점검 미흡 사항 보완 — {duty.label_ko}",
+                severity="medium",
+                area=None,
+                owner=demo.officer,
+                found_by=demo.officer.name,
+                hazard_group=None,
+                hierarchy="administrative",
+            )
 
 
 # -- settling corrective actions ------------------------------------------------------------------
