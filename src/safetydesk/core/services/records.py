@@ -13,6 +13,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from sqlalchemy import select
+
 from safetydesk.core.db.tables import CHILD_TABLES, LOCKABLE_TABLES, metadata
 from safetydesk.core.errors import LegalHoldError, RecordLockedError
 from safetydesk.core.i18n import N_
@@ -157,4 +159,47 @@ def delete_in(tx: Tx, entity: str, record_id: str, today: date) -> None:
             N_("Make a revision to correct it; the original stays as evidence."),
             until="",
         )
+    parent_keep = _source_hold(tx, row, today)
+    if parent_keep is not None:
+        raise LegalHoldError(
+            N_("This record is part of a record kept until {until} by law and cannot be deleted."),
+            N_("Close or correct it instead; the original stays as evidence."),
+            until=parent_keep,
+        )
     tx.update(entity, record_id, {"deleted_at": tx.now}, action="delete", allow_locked=True)
+
+
+# Findings and actions have no retention of their own until they close; while open they inherit the
+# hold of the record they came from (a completed inspection, an incident, a drill, a suggestion).
+_SOURCE_ENTITIES = {
+    "inspection": "form_records",
+    "incident": "incidents",
+    "near_miss": "incidents",
+    "drill": "drills",
+    "suggestion": "suggestions",
+}
+
+
+def _source_hold(tx: Tx, row: Mapping[str, Any], today: date) -> str | None:
+    """The retention end (or "" for a locked record without one) of the record this one came from."""
+    parents: list[tuple[str, str]] = []
+    if row.get("finding_id"):
+        parents.append(("findings", str(row["finding_id"])))
+    source = _SOURCE_ENTITIES.get(str(row.get("source_kind") or ""))
+    if source and row.get("source_id"):
+        parents.append((source, str(row["source_id"])))
+    for entity, parent_id in parents:
+        table = table_for(entity)
+        parent = tx.conn.execute(select(table).where(table.c.id == parent_id)).mappings().first()
+        if parent is None:
+            continue
+        keep = parent.get("retention_until")
+        if keep and date.fromisoformat(str(keep)) >= today:
+            return str(keep)
+        if parent.get("locked_at") and not keep:
+            return ""
+        if entity == "findings":
+            inherited = _source_hold(tx, parent, today)
+            if inherited is not None:
+                return inherited
+    return None
