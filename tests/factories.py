@@ -25,7 +25,23 @@ def base_refs(ws: Workspace) -> dict[str, str]:
     from safetydesk.core.services.forms import list_templates
 
     template = list_templates(ws)[0].id
-    return {"site": site, "area": area, "person": person, "contractor": contractor, "template": template}
+    budget = records.create(
+        ws,
+        "budget_items",
+        {"year": 2026, "category": "facilities", "title": "방호장치", "planned_amount": 1000},
+    ).id
+    appointment = records.create(
+        ws, "appointments", {"person_id": person, "role": "supervisor", "appointed_on": D}
+    ).id
+    return {
+        "site": site,
+        "area": area,
+        "person": person,
+        "contractor": contractor,
+        "template": template,
+        "budget_item": budget,
+        "appointment": appointment,
+    }
 
 
 def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
@@ -91,6 +107,25 @@ def minimal(entity: str, refs: dict[str, str]) -> dict[str, Any]:
             "description": "지게차 후진 중 보행자와 근접",
         },
         "suggestions": {"submitted_on": D, "channel": "box", "text": "통로 조명 개선 요청"},
+        "budget_items": {
+            "year": 2026,
+            "category": "hazard_fix",
+            "title": "프레스 방호",
+            "planned_amount": 5000000,
+        },
+        "budget_spend": {
+            "budget_item_id": refs["budget_item"],
+            "spent_on": D,
+            "amount": 120000,
+            "description": "광전자식 방호장치 수리",
+        },
+        "appointments": {"person_id": refs["person"], "role": "safety_health_coordinator", "appointed_on": D},
+        "role_evaluations": {
+            "appointment_id": refs["appointment"],
+            "period": "2026H1",
+            "evaluated_on": D,
+            "criteria": [{"key": "tbm", "label": "TBM 운영", "score": 8, "max": 10}],
+        },
         "hazard_labels": {
             "entity": "incidents",
             "record_id": "00000000-0000-0000-0000-000000000001",
