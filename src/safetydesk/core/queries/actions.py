@@ -47,6 +47,7 @@ class ActionDetail:
     severity: str | None
     days_overdue: int
     evidence: tuple[Evidence, ...]
+    retention_until: str | None = None
 
 
 def action_detail(ws: Workspace, action_id: str, today: date | None = None) -> ActionDetail:
@@ -103,6 +104,7 @@ def action_detail(ws: Workspace, action_id: str, today: date | None = None) -> A
         severity=row["severity"],
         days_overdue=overdue,
         evidence=tuple(Evidence(r[0], r[1], r[2]) for r in links),
+        retention_until=row["retention_until"],
     )
 
 

@@ -50,6 +50,7 @@ class ManualDetail:
     posted_on: str | None
     revision_no: int
     revision_of: str | None
+    retention_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class DrillDetail:
     observations: str
     form_record_id: str | None
     actions: tuple[LinkedAction, ...]
+    retention_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def get_manual(ws: Workspace, manual_id: str) -> ManualDetail:
         posted_on=row["posted_on"],
         revision_no=int(row["revision_no"]),
         revision_of=row["revision_of"],
+        retention_until=row["retention_until"],
     )
 
 
@@ -198,6 +201,7 @@ def get_drill(ws: Workspace, drill_id: str) -> DrillDetail:
         observations=str(row["observations"] or ""),
         form_record_id=row["form_record_id"],
         actions=actions,
+        retention_until=row["retention_until"],
     )
 
 

@@ -81,6 +81,7 @@ class IncidentDetail:
     osh: Classification
     sapa: Classification
     form30_due: date | None
+    retention_until: str | None = None
 
     @property
     def occurred_on(self) -> date:
@@ -201,6 +202,7 @@ def get_incident(ws: Workspace, incident_id: str) -> IncidentDetail:
         osh=osh_serious_accident(facts),
         sapa=sapa_serious_accident(facts),
         form30_due=form30_due(occurred.astimezone().date(), days_lost, died or row["kind"] == "fatality"),
+        retention_until=row["retention_until"],
     )
 
 

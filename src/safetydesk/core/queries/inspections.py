@@ -133,6 +133,7 @@ class FormRecordView:
     completed_at: str | None
     findings: tuple[FindingView, ...] = ()
     revisions: tuple[str, ...] = field(default=())
+    retention_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ def load_form_record(ws: Workspace, record_id: str) -> FormRecordView:
         completed_at=rec["completed_at"],
         findings=found,
         revisions=revisions,
+        retention_until=rec["retention_until"],
     )
 
 

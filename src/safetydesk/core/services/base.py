@@ -136,6 +136,15 @@ class Tx:
                 N_("Restore it first if it should still be used."),
             )
         row = validate_values(table, values, creating=False)
+        if row.get("deleted_at") is not None and action != "delete":
+            # Legal hold: tombstones go through records.delete_in, which checks the retention period.
+            raise ValueError(f"{entity} records are deleted with records.delete, not by an update")
+        if "retention_until" in row and row["retention_until"] is None and current.get("retention_until"):
+            raise RecordLockedError(
+                N_("This record is kept until {until} by law; its retention period cannot be removed."),
+                N_("Make a revision to correct it; the original stays as evidence."),
+                until=str(current["retention_until"]),
+            )
         changed = {k: v for k, v in row.items() if current.get(k) != v}
         if not changed and action == "update":
             return current

@@ -23,7 +23,7 @@ from safetydesk.core.queries.incidents import SUGGESTION_CHANNELS, SUGGESTION_ST
 from safetydesk.core.services import attachments
 from safetydesk.core.services.base import Changes, Tx, transaction
 from safetydesk.core.services.hazard_labels import LabelInput, record_label_in
-from safetydesk.core.services.records import Created, complete_in
+from safetydesk.core.services.records import Created, complete_in, retention_until
 from safetydesk.core.workspace.workspace import Workspace
 
 HIERARCHY = ("legal", "elimination", "substitution", "engineering", "administrative", "ppe")
@@ -363,6 +363,12 @@ def save_suggestion(
 ) -> Created:
     values = _suggestion_values(data)
     with transaction(ws, actor) as tx:
+        if values["responded_on"] is not None:
+            # Answered: the suggestion and its answer are SAPA Art. 4-7 evidence (legal hold).
+            keep = retention_until("suggestions", values["responded_on"]) or ""
+            if suggestion_id is not None:
+                keep = max(keep, str(tx.get("suggestions", suggestion_id).get("retention_until") or ""))
+            values["retention_until"] = keep or None
         if suggestion_id is None:
             suggestion_id = tx.insert("suggestions", values)
         else:

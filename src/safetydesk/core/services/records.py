@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from safetydesk.core.db.tables import CHILD_TABLES, LOCKABLE_TABLES, metadata
 from safetydesk.core.errors import LegalHoldError, RecordLockedError
@@ -162,7 +162,9 @@ def delete_in(tx: Tx, entity: str, record_id: str, today: date) -> None:
     parent_keep = _source_hold(tx, row, today)
     if parent_keep is not None:
         raise LegalHoldError(
-            N_("This record is part of a record kept until {until} by law and cannot be deleted."),
+            N_("This record is part of a record kept until {until} by law and cannot be deleted.")
+            if parent_keep
+            else N_("This record is part of a completed record kept as evidence; it cannot be deleted."),
             N_("Close or correct it instead; the original stays as evidence."),
             until=parent_keep,
         )
@@ -188,6 +190,16 @@ def _source_hold(tx: Tx, row: Mapping[str, Any], today: date) -> str | None:
     source = _SOURCE_ENTITIES.get(str(row.get("source_kind") or ""))
     if source and row.get("source_id"):
         parents.append((source, str(row["source_id"])))
+    if row.get("source_kind") is not None and "finding_id" not in row:
+        # A finding is held while an action closed on it is (the action's evidence points at it).
+        actions = table_for("corrective_actions")
+        kept = tx.conn.execute(
+            select(func.max(actions.c.retention_until)).where(
+                actions.c.finding_id == row["id"], actions.c.deleted_at.is_(None)
+            )
+        ).scalar()
+        if kept and date.fromisoformat(str(kept)) >= today:
+            return str(kept)
     for entity, parent_id in parents:
         table = table_for(entity)
         parent = tx.conn.execute(select(table).where(table.c.id == parent_id)).mappings().first()
@@ -199,7 +211,7 @@ def _source_hold(tx: Tx, row: Mapping[str, Any], today: date) -> str | None:
         if parent.get("locked_at") and not keep:
             return ""
         if entity == "findings":
-            inherited = _source_hold(tx, parent, today)
+            inherited = _source_hold(tx, dict(parent), today)
             if inherited is not None:
                 return inherited
     return None

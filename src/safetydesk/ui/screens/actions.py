@@ -37,6 +37,7 @@ from safetydesk.ui.operations import actions as ops
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 STATUS_FILTER = (
     (N_("Open and in progress"), ("open", "in_progress")),
@@ -211,6 +212,9 @@ class ActionsScreen(Screen):
         form.addRow(_("Due"), self.due)
         form.addRow(_("Interim measure"), self.interim)
         form.addRow(_("Status"), self.status)
+        self.retention_badge = RetentionBadge("corrective_actions")
+        self.retention_badge.setText("")
+        form.addRow(_("Retention"), self.retention_badge)
         outer.addLayout(form)
         self.error = QLabel("")
         self.error.setObjectName("fieldError")
@@ -315,6 +319,9 @@ class ActionsScreen(Screen):
         if detail.verified_on:
             status += f" — {detail.verified_on} {detail.verified_by or ''}"
         self.status.setText(status)
+        self.retention_badge.set_record(
+            detail.retention_until, in_use=detail.status not in ("verified", "cancelled")
+        )
         text, colour = escalation(detail.days_overdue)
         self.badge.setText(text)
         self.badge.setStyleSheet(f"color: white; background: {colour}; padding: 4px;" if colour else "")

@@ -59,6 +59,7 @@ from safetydesk.ui.screens.emergency_common import (
     select_data,
 )
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 SECTION_TABS: dict[str, str] = {
     "ga": N_("가. Stop work · evacuate"),
@@ -168,6 +169,8 @@ class ManualPage(QWidget):
         head.addWidget(self.posted_edit)
         box.addLayout(head)
         box.addWidget(self.state_label)
+        self.retention_badge = RetentionBadge("emergency_manuals")
+        box.addWidget(self.retention_badge)
         self.sections = QTabWidget()
         self.sections.setElideMode(Qt.TextElideMode.ElideRight)
         self.sections.setUsesScrollButtons(False)
@@ -258,6 +261,7 @@ class ManualPage(QWidget):
                 state = _("Draft (revision {n}) — approve it when it is final.").format(n=manual.revision_no)
             self.state_label.setText(state)
         locked = manual is not None and manual.locked
+        self.retention_badge.set_record(manual.retention_until if manual else None, locked=locked)
         for widget in (self.title_edit, self.version_edit):
             widget.setReadOnly(locked)
         self.posted_edit.setEnabled(not locked)
@@ -396,6 +400,8 @@ class DrillPlanPage(QWidget):
         self.result_label.setObjectName("drillResult")
         self.result_label.setWordWrap(True)
         box.addWidget(self.result_label)
+        self.retention_badge = RetentionBadge("drills")
+        box.addWidget(self.retention_badge)
         box.addStretch(1)
         self.error = ErrorBanner()
         box.addWidget(self.error)
@@ -513,6 +519,7 @@ class DrillPlanPage(QWidget):
             self.scenario_edit.setPlainText(drill.scenario)
             self.expected_spin.setValue(drill.headcount_expected or 0)
             self.result_label.setText(_result_text(drill) if done else "")
+        self.retention_badge.set_record(drill.retention_until if drill else None)
         for widget in (self.type_box, self.planned_edit, self.area_box, self.expected_spin):
             widget.setEnabled(not done)
         self.scenario_edit.setReadOnly(done)

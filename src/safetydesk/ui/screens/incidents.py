@@ -65,6 +65,7 @@ from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.emergency_common import DateField, ErrorBanner, fill_codes, select_data
 from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 REASONS = {
     "osh": {
@@ -425,6 +426,8 @@ class IncidentForm(QWidget):
         self.state_label = QLabel("")
         self.state_label.setObjectName("incidentState")
         outer.addWidget(self.state_label)
+        self.retention_badge = RetentionBadge("incidents")
+        outer.addWidget(self.retention_badge)
 
         self.inputs: list[QWidget] = [
             self.kind_box,
@@ -507,6 +510,7 @@ class IncidentForm(QWidget):
         self.photos_label.setText(_("no photo"))
         self.actions_list.clear()
         self.state_label.setText(_("New incident — not saved yet."))
+        self.retention_badge.set_record(None)
         self._set_locked(False)
         self.action_button.setEnabled(False)
         self.photo_button.setEnabled(False)
@@ -546,6 +550,7 @@ class IncidentForm(QWidget):
             self.state_label.setText(_("Closed and locked (revision {n}).").format(n=d.revision_no))
         else:
             self.state_label.setText(_("Open — close it when the investigation is done."))
+        self.retention_badge.set_record(d.retention_until, locked=d.locked, in_use=not d.locked)
         self._set_locked(d.locked)
         self.action_button.setEnabled(True)
         self.photo_button.setEnabled(not d.locked)

@@ -38,6 +38,7 @@ from safetydesk.ui.operations import policies as ops
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.risk.list_look import show_sort
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 POST_CHANNELS = (
     N_("Notice board on the shop floor"),
@@ -230,6 +231,8 @@ class PoliciesScreen(Screen):
         self.banner.setObjectName("policyBanner")
         self.banner.setWordWrap(True)
         box.addWidget(self.banner)
+        self.retention_badge = RetentionBadge("policies")
+        box.addWidget(self.retention_badge)
         form = QFormLayout()
         self.title = QLineEdit()
         self.title.setObjectName("policyTitle")
@@ -416,6 +419,9 @@ class PoliciesScreen(Screen):
             style = "draft"
         self.banner.setText(text)
         self.banner.setStyleSheet(BANNER[style])
+        self.retention_badge.set_record(
+            detail.retention_until if detail else None, locked=bool(detail and detail.locked)
+        )
 
     def _update_buttons(self) -> None:
         detail = self.detail

@@ -40,6 +40,7 @@ from safetydesk.ui.screens.inspections.texts import (
     show_error,
     tr,
 )
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 AUTOSAVE_MS = 30_000
 
@@ -88,6 +89,8 @@ class RecordEditor(QWidget):
         self.score_label = QLabel("")
         self.score_label.setObjectName("score")
         bar.addWidget(self.score_label)
+        self.retention_badge = RetentionBadge("form_records")
+        bar.addWidget(self.retention_badge)
         bar.addStretch(1)
         self.save_state = QLabel("")
         self.save_state.setObjectName("saveState")
@@ -153,6 +156,7 @@ class RecordEditor(QWidget):
         self.status_chip.setProperty("status", view.status)
         self.status_chip.style().unpolish(self.status_chip)
         self.status_chip.style().polish(self.status_chip)
+        self.retention_badge.set_record(view.retention_until, locked=view.locked)
         self.save_button.setVisible(not view.locked)
         self.complete_button.setVisible(not view.locked)
         self.revise_button.setVisible(view.locked)

@@ -47,6 +47,7 @@ from safetydesk.ui.screens.risk.items_model import COLUMN_INDEX, COLUMNS, RiskIt
 from safetydesk.ui.screens.risk.list_look import show_sort, wrap_header
 from safetydesk.ui.widgets.hazard_hint import HazardHint
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.retention import RetentionBadge
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -222,6 +223,8 @@ class RiskScreen(Screen):
         self.delete_button.setObjectName("deleteAssessment")
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
+        self.retention_badge = RetentionBadge("risk_assessments")
+        top.addWidget(self.retention_badge)
         self.print_button = QPushButton(_("Print…"))
         self.print_button.setObjectName("printAssessment")
         self.print_button.setEnabled(False)
@@ -393,6 +396,7 @@ class RiskScreen(Screen):
         self.detail = None
         self.assessment_id = None
         self._show_editor(header, scale, (RiskItemData(),), read_only=False, locked=False)
+        self.retention_badge.set_record(None)
         self.heading.setText(_("New risk assessment"))
         self._set_banner(_("Fill in the header, then one row per hazard. Ctrl+S saves."), "info")
         self.form.setCurrentIndex(0)
@@ -464,6 +468,7 @@ class RiskScreen(Screen):
             )
         )
         self.heading.setToolTip(self.heading.text())
+        self.retention_badge.set_record(detail.retention_until, locked=detail.locked)
         if detail.locked:
             self._set_banner(
                 _(
