@@ -15,6 +15,7 @@ from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.compliance import ComplianceScreen
+from safetydesk.ui.screens.contractors import ContractorsScreen
 from safetydesk.ui.screens.emergency import EmergencyScreen
 from safetydesk.ui.screens.home import HomeScreen
 from safetydesk.ui.screens.incidents import IncidentsScreen
@@ -38,6 +39,7 @@ SCREENS: tuple[type[Screen], ...] = (
     EmergencyScreen,
     IncidentsScreen,
     PeopleScreen,
+    ContractorsScreen,
     TemplatesScreen,
     ModelScreen,
     SettingsScreen,

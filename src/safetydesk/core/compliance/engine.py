@@ -1294,7 +1294,7 @@ def _duty_4_9(ctx: _Ctx, duty: DutyDefinition) -> _Result:
             )
             .order_by(contractor_evaluations.c.evaluated_on)
         ).all()
-        if str(e.id) not in replaced
+        if str(e.id) not in replaced and _done(e)  # a draft evaluation is not yet evidence
     ]
     names = {str(c.id): str(c.name) for c in active}
     evaluated = {str(e.contractor_id) for e in evaluations}
