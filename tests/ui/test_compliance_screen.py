@@ -218,6 +218,37 @@ def test_double_clicking_evidence_opens_the_record(qtbot: QtBot, demo: Workspace
     window.close()
 
 
+def test_a_contractor_evaluation_opens_on_the_contractors_screen(qtbot: QtBot, demo: Workspace) -> None:
+    report = compliance(demo, "2026H2", today=DEMO_TODAY)
+    evidence = next(e for e in report.duty("sapa_4_9").evidence if e.entity == "contractor_evaluations")
+    window = build_window(demo)
+    qtbot.addWidget(window)
+    window.show()
+    ComplianceScreen.today = DEMO_TODAY
+    try:
+        window.navigate("compliance", {"duty": "sapa_4_9"})
+        screen = window.current_screen()
+        assert isinstance(screen, ComplianceScreen)
+        qtbot.waitUntil(lambda: screen.view is not None and screen.selected == "sapa_4_9", timeout=WAIT_MS)
+        index = list(screen.duty("sapa_4_9").evidence).index(evidence)  # type: ignore[union-attr]
+        screen.evidence.itemDoubleClicked.emit(screen.evidence.item(index))
+        contractors = window.current_screen()
+        assert contractors.key == "contractors"
+
+        def selected_evaluation() -> str | None:
+            rows = contractors.evaluations.selectionModel().selectedRows()  # type: ignore[attr-defined]
+            view = getattr(contractors, "view", None)
+            if not rows or view is None:
+                return None
+            return str(view.evaluations[rows[0].row()].id)
+
+        qtbot.waitUntil(lambda: selected_evaluation() == evidence.record_id, timeout=WAIT_MS)
+    finally:
+        ComplianceScreen.today = None
+    window.ctx.tasks.wait()
+    window.close()
+
+
 def test_review_then_owner_confirmation_locks_the_check(qtbot: QtBot, crafted: Workspace) -> None:
     screen = _screen(qtbot, crafted, CRAFTED_TODAY)
     screen.set_period("2026H1")

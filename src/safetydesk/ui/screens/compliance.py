@@ -66,6 +66,9 @@ INDUSTRY_LABELS = {"manufacturing": N_("manufacturing"), "shipbuilding": N_("shi
 COLUMNS = (N_("No."), N_("Duty"), N_("Status"), N_("Evidence"), N_("Gaps"), N_("Half-yearly check"))
 COL_NO, COL_DUTY, COL_STATUS, COL_EVIDENCE, COL_GAPS, COL_CHECK = range(6)
 
+# A filter value that stands for the evidence record's id (the target screen selects that record).
+RECORD_ID = "{record_id}"
+
 # Where an evidence record lives: table -> (screen key, filters).
 ENTITY_SCREENS: dict[str, tuple[str, dict[str, object]]] = {
     "policies": ("policies", {}),
@@ -83,8 +86,8 @@ ENTITY_SCREENS: dict[str, tuple[str, dict[str, object]]] = {
     "people": ("people", {}),
     "appointments": ("people", {}),
     "role_evaluations": ("people", {}),
-    "contractors": ("people", {}),
-    "contractor_evaluations": ("people", {}),
+    "contractors": ("contractors", {"contractor_id": RECORD_ID}),
+    "contractor_evaluations": ("contractors", {"evaluation_id": RECORD_ID}),
     "budget_spend": ("actions", {}),
     "budget_items": ("actions", {}),
 }
@@ -97,8 +100,8 @@ START_TARGETS: dict[str, tuple[str, str, dict[str, object], bool]] = {
     "owner_report": (N_("Open risk assessments"), "risk", {}, False),
     "drill": (N_("Plan a drill"), "emergency", {}, True),
     "emergency_manual": (N_("Open the emergency manual"), "emergency", {}, False),
-    "contractor_evaluation": (N_("Open contractors and people"), "people", {}, False),
-    "contractor": (N_("Open contractors and people"), "people", {}, False),
+    "contractor_evaluation": (N_("Open contractors"), "contractors", {}, False),
+    "contractor": (N_("Open contractors"), "contractors", {}, False),
     "training": (N_("New training"), "people", {"tab": "trainings"}, True),
     "suggestion": (N_("New worker suggestion"), "incidents", {"tab": "suggestions"}, True),
     "appointment": (N_("Open people"), "people", {}, False),
@@ -880,7 +883,8 @@ class ComplianceScreen(Screen):
             return
         key, filters = target
         record = str(getattr(evidence, "record_id", ""))
-        self.go(key, dict(filters), then=record if entity == "risk_assessments" else "")
+        filters = {k: (record if v == RECORD_ID else v) for k, v in filters.items()}
+        self.go(key, filters, then=record if entity == "risk_assessments" else "")
 
     def open_binder(self) -> ReportDialog | None:
         """The evidence binder (report kind "binder") over the selected half-year."""
