@@ -147,6 +147,7 @@ def test_selecting_a_duty_shows_its_evidence_and_gaps(qtbot: QtBot, demo: Worksp
         ("training", "people"),
         ("policy", "policies"),
         ("appointment", "people"),
+        ("budget", "budget"),
     ],
 )
 def test_a_gap_button_starts_the_record_on_the_right_screen(
@@ -179,6 +180,8 @@ def test_a_gap_button_starts_the_record_on_the_right_screen(
         assert target.tabs.currentWidget() is target.suggestions  # type: ignore[attr-defined]
     elif start == "training":
         assert target.tabs.currentWidget() is target.trainings  # type: ignore[attr-defined]
+    elif start == "appointment":
+        assert target.tabs.currentWidget() is target.appointments  # type: ignore[attr-defined]
     window.ctx.tasks.wait()
     window.close()
 

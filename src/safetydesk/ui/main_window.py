@@ -14,6 +14,7 @@ from safetydesk.core.i18n import _
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
+from safetydesk.ui.screens.budget import BudgetScreen
 from safetydesk.ui.screens.compliance import ComplianceScreen
 from safetydesk.ui.screens.contractors import ContractorsScreen
 from safetydesk.ui.screens.emergency import EmergencyScreen
@@ -33,6 +34,7 @@ SCREENS: tuple[type[Screen], ...] = (
     PlantScreen,
     PoliciesScreen,
     ComplianceScreen,
+    BudgetScreen,
     InspectionsScreen,
     ActionsScreen,
     RiskScreen,

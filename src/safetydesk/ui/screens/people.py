@@ -6,8 +6,8 @@ The hours tab answers the question an inspector asks first — who is short of t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -31,8 +33,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +46,17 @@ from PySide6.QtWidgets import (
 from safetydesk.core.domain.legal import HalfYear
 from safetydesk.core.i18n import N_, _
 from safetydesk.core.labels import label
+from safetydesk.core.queries.appointments import (
+    MOEL_REPORT_ROLES,
+    RESULTS,
+    ROLES,
+    AppointmentInput,
+    AppointmentRow,
+    EvaluationInput,
+    EvaluationRow,
+    result_label,
+    role_label,
+)
 from safetydesk.core.queries.people import (
     COURSES,
     JOB_TYPES,
@@ -53,6 +69,7 @@ from safetydesk.core.queries.people import (
     TrainingDetail,
 )
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations import appointments as ops_appointments
 from safetydesk.ui.operations import people as ops
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.base import Screen
@@ -818,6 +835,720 @@ def _half_caption(half: HalfYear) -> str:
     )
 
 
+# -- appointments and evaluations (SAPA Decree Art. 4 items 5–6) --------------------------------------
+
+# A sensible default set for a supervisor's half-yearly evaluation (editable in the dialog).
+DEFAULT_CRITERIA: tuple[tuple[str, str, float], ...] = (
+    ("pre_work_check", N_("Safety checks before work"), 20),
+    ("risk_assessment", N_("Taking part in the risk assessment"), 20),
+    ("tbm", N_("Running the TBM"), 20),
+    ("actions", N_("Carrying out corrective actions"), 20),
+    ("education", N_("Safety education of workers"), 20),
+)
+APPOINTMENT_HEADERS = (
+    N_("Role"),
+    N_("Person"),
+    N_("Appointed on"),
+    N_("Authority"),
+    N_("Budget"),
+    N_("Reported to MOEL"),
+)
+EVALUATION_HEADERS = (
+    N_("Person"),
+    N_("Role"),
+    N_("State"),
+    N_("Evaluated on"),
+    N_("Score"),
+    N_("Result"),
+    N_("Evaluator"),
+)
+ACCEPT = QDialog.DialogCode.Accepted
+
+
+def _won(amount: int | None) -> str:
+    return _("{amount} won").format(amount=f"{amount:,}") if amount is not None else ""
+
+
+def _cell(text: str, data: object = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    item.setToolTip(text)
+    return item
+
+
+def _grid(name: str, headers: Sequence[str], widths: Sequence[int]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels([_(h) for h in headers])
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    return table
+
+
+def moel_text(a: AppointmentRow, today: date) -> str:
+    """The MOEL report cell: the date, 'late' when after the 14 days, or what is still due."""
+    due = a.report_due
+    if a.reported_to_moel_on is not None:
+        text = a.reported_to_moel_on.isoformat()
+        return _("{date} (late)").format(date=text) if a.report_late else text
+    if due is None:
+        return _("not required") if a.role not in MOEL_REPORT_ROLES else _("outsourced")
+    if today > due:
+        return _("not reported — late (due {date})").format(date=due.isoformat())
+    return _("due by {date}").format(date=due.isoformat())
+
+
+class AppointmentDialog(QDialog):
+    """Appoint a person from the roster to a safety role, with the authority and budget given."""
+
+    def __init__(self, people: Sequence[PersonChoice], today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New appointment"))
+        form = QFormLayout(self)
+        self.person_box = QComboBox()
+        self.person_box.setObjectName("appointPerson")
+        for p in people:
+            self.person_box.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
+        self.role_box = QComboBox()
+        self.role_box.setObjectName("appointRole")
+        for code in ROLES:
+            self.role_box.addItem(role_label(code), code)
+        self.date_edit = DateField()
+        self.date_edit.set_value(today)
+        self.authority_edit = QPlainTextEdit()
+        self.authority_edit.setObjectName("appointAuthority")
+        self.authority_edit.setFixedHeight(60)
+        self.authority_edit.setPlaceholderText(_("e.g. may stop work, may buy protective equipment"))
+        self.budget_box = QSpinBox()
+        self.budget_box.setObjectName("appointBudget")
+        self.budget_box.setRange(0, 2_000_000_000)
+        self.budget_box.setSingleStep(100_000)
+        self.budget_box.setGroupSeparatorShown(True)
+        self.budget_box.setSuffix(" " + _("won"))
+        self.reported_edit = DateField(optional=True)
+        form.addRow(_("Person"), self.person_box)
+        form.addRow(_("Role"), self.role_box)
+        form.addRow(_("Appointed on"), self.date_edit)
+        form.addRow(_("Authority"), self.authority_edit)
+        form.addRow(_("Budget a year"), self.budget_box)
+        form.addRow(_("Reported to MOEL"), self.reported_edit)
+        hint = QLabel(
+            _(
+                "Safety and health officers, the coordinator and the occupational physician are "
+                "reported to the labour office within 14 days of the appointment."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        form.addRow(hint)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> AppointmentInput:
+        budget = int(self.budget_box.value())
+        return AppointmentInput(
+            person_id=str(self.person_box.currentData()),
+            role=str(self.role_box.currentData()),
+            appointed_on=self.date_edit.value() or date.today(),
+            authority=self.authority_edit.toPlainText() or None,
+            budget_amount=budget or None,
+            reported_to_moel_on=self.reported_edit.value(),
+        )
+
+
+class DateDialog(QDialog):
+    """Ask for one date (the end of an appointment, the day it was reported to MOEL)."""
+
+    def __init__(self, title: str, caption: str, day: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.date_edit = DateField()
+        self.date_edit.set_value(day)
+        form.addRow(caption, self.date_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def value(self) -> date:
+        return self.date_edit.value() or date.today()
+
+
+class EvaluationDialog(QDialog):
+    """A half-yearly evaluation: criteria rows (label, score, max), result, evaluator and notes.
+
+    ``Save draft`` keeps it open for completion later; ``Save and complete`` locks it. An existing
+    evaluation opens read-only when it is completed.
+    """
+
+    def __init__(
+        self,
+        who: str,
+        period: str,
+        today: date,
+        existing: EvaluationRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.complete = False
+        self.existing = existing
+        half = HalfYear.parse(period)
+        self.period = half.code
+        self.setWindowTitle(_("Evaluation {period}").format(period=half.code))
+        self.resize(640, 520)
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>{who}</b> — {_half_caption(half)}")
+        layout.addWidget(heading)
+        self.criteria = QTableWidget(0, 3)
+        self.criteria.setObjectName("criteria")
+        self.criteria.setHorizontalHeaderLabels([_("Criterion"), _("Score"), _("Max")])
+        self.criteria.verticalHeader().hide()
+        header = self.criteria.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.criteria.setColumnWidth(1, 70)
+        self.criteria.setColumnWidth(2, 70)
+        layout.addWidget(self.criteria, 1)
+        rows = QHBoxLayout()
+        self.add_button = QPushButton(_("Add criterion"))
+        self.remove_button = QPushButton(_("Remove criterion"))
+        self.total_label = QLabel("")
+        self.total_label.setObjectName("evaluationTotal")
+        self.total_label.setStyleSheet("font-weight: bold;")
+        rows.addWidget(self.add_button)
+        rows.addWidget(self.remove_button)
+        rows.addStretch(1)
+        rows.addWidget(self.total_label)
+        layout.addLayout(rows)
+        form = QFormLayout()
+        self.date_edit = DateField()
+        latest = half.end + timedelta(days=31)
+        self.date_edit.set_value(min(max(today, half.start), latest))
+        self.result_box = QComboBox()
+        self.result_box.setObjectName("evaluationResult")
+        for code in RESULTS:
+            self.result_box.addItem(result_label(code), code)
+        self.evaluator_edit = QLineEdit()
+        self.evaluator_edit.setObjectName("evaluator")
+        self.evaluator_edit.setPlaceholderText(_("Usually the CEO or the plant manager"))
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("evaluationNotes")
+        self.notes_edit.setFixedHeight(56)
+        form.addRow(_("Evaluated on"), self.date_edit)
+        form.addRow(_("Result"), self.result_box)
+        form.addRow(_("Evaluator"), self.evaluator_edit)
+        form.addRow(_("Notes"), self.notes_edit)
+        layout.addLayout(form)
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("evaluationState")
+        layout.addWidget(self.state_label)
+        self.buttons = QDialogButtonBox()
+        self.draft_button = self.buttons.addButton(_("Save draft"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.complete_button = self.buttons.addButton(
+            _("Save and complete"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.reject)
+        self.draft_button.clicked.connect(lambda: self._finish(False))
+        self.complete_button.clicked.connect(lambda: self._finish(True))
+        layout.addWidget(self.buttons)
+        self.add_button.clicked.connect(lambda: self.add_criterion("", 0, 10))
+        self.remove_button.clicked.connect(self._remove_criterion)
+        self.criteria.itemChanged.connect(lambda _i: self._update_total())
+        self._result_touched = False
+        self.result_box.activated.connect(lambda _i: setattr(self, "_result_touched", True))
+        if existing is None:
+            for key, text, maximum in DEFAULT_CRITERIA:
+                self.add_criterion(_(text), 0, maximum, key=key)
+            self.state_label.setText(_("New evaluation — not saved yet."))
+        else:
+            self._show(existing)
+        self._update_total()
+
+    def _show(self, e: EvaluationRow) -> None:
+        for c in e.criteria:
+            self.add_criterion(c.label, c.score, c.max, key=c.key)
+        self.date_edit.set_value(e.evaluated_on)
+        select_data(self.result_box, e.result)
+        self._result_touched = True
+        self.evaluator_edit.setText(e.evaluator or "")
+        self.notes_edit.setPlainText(e.notes or "")
+        if e.locked:
+            self.state_label.setText(
+                _("Completed and locked; kept until {until}.").format(until=e.retention_until or "—")
+            )
+        else:
+            self.state_label.setText(_("Draft — complete it to lock it as evidence."))
+        # a saved evaluation is not edited in place: a draft can only be completed (or deleted)
+        self.criteria.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for w in (self.add_button, self.remove_button, self.date_edit, self.result_box, self.draft_button):
+            w.setEnabled(False)
+        self.evaluator_edit.setReadOnly(True)
+        self.notes_edit.setReadOnly(True)
+        self.complete_button.setText(_("Complete"))
+        self.complete_button.setEnabled(not e.locked)
+
+    @property
+    def read_only(self) -> bool:
+        return self.existing is not None
+
+    def add_criterion(self, text: str, score: float, maximum: float, key: str | None = None) -> None:
+        row = self.criteria.rowCount()
+        self.criteria.blockSignals(True)
+        self.criteria.insertRow(row)
+        name = QTableWidgetItem(text)
+        name.setData(Qt.ItemDataRole.UserRole, key)
+        self.criteria.setItem(row, 0, name)
+        for column, value in ((1, score), (2, maximum)):
+            cell = QTableWidgetItem(f"{value:g}")
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.criteria.setItem(row, column, cell)
+        self.criteria.blockSignals(False)
+        self._update_total()
+
+    def set_score(self, row: int, score: float) -> None:
+        cell = self.criteria.item(row, 1)
+        if cell is not None:
+            cell.setText(f"{score:g}")
+
+    def _remove_criterion(self) -> None:
+        row = self.criteria.currentRow()
+        if row >= 0:
+            self.criteria.removeRow(row)
+            self._update_total()
+
+    def _number(self, row: int, column: int) -> float | None:
+        cell = self.criteria.item(row, column)
+        try:
+            return float((cell.text() if cell else "").replace(",", ".").strip())
+        except ValueError:
+            return None
+
+    def criteria_rows(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        used: set[str] = set()
+        for row in range(self.criteria.rowCount()):
+            name = self.criteria.item(row, 0)
+            text = name.text().strip() if name else ""
+            score, maximum = self._number(row, 1), self._number(row, 2)
+            if not text and score in (None, 0):
+                continue  # an empty row left over
+            key = str(name.data(Qt.ItemDataRole.UserRole) or "") if name else ""
+            n = row + 1
+            while not key or key in used:
+                key, n = f"c{n}", n + 1
+            used.add(key)
+            out.append({"key": key, "label": text, "score": score, "max": maximum})
+        return out
+
+    def _update_total(self) -> None:
+        score = sum(self._number(r, 1) or 0 for r in range(self.criteria.rowCount()))
+        maximum = sum(self._number(r, 2) or 0 for r in range(self.criteria.rowCount()))
+        self.total_label.setText(_("Total {score:g} of {max:g}").format(score=score, max=maximum))
+        if not self._result_touched and maximum > 0:
+            share = score / maximum
+            code = "good" if share >= 0.85 else "adequate" if share >= 0.70 else "needs_improvement"
+            select_data(self.result_box, code)
+
+    def values(self, appointment_id: str) -> EvaluationInput:
+        return EvaluationInput(
+            appointment_id=appointment_id,
+            period=self.period,
+            evaluated_on=self.date_edit.value() or date.today(),
+            criteria=self.criteria_rows(),
+            result=str(self.result_box.currentData()),
+            evaluator=self.evaluator_edit.text(),
+            notes=self.notes_edit.toPlainText() or None,
+        )
+
+    def _finish(self, complete: bool) -> None:
+        self.complete = complete
+        self.accept()
+
+
+def _run_dialog(dialog: QDialog) -> int:
+    return int(dialog.exec())
+
+
+class AppointmentsPage(QWidget):
+    """Who holds which safety role today (with the MOEL report check), and the half-yearly
+    evaluations of the evaluated roles: who is evaluated and who is not yet."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = date.today()
+        # How dialogs run; tests replace it with a function that fills the dialog and accepts it.
+        self.run_dialog: Callable[[QDialog], int] = _run_dialog
+        self.appointments: tuple[AppointmentRow, ...] = ()
+        self.period_data: ops_appointments.PeriodEvaluations | None = None
+        self.people: tuple[PersonChoice, ...] = ()
+        self.loading = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Vertical)
+
+        top = QWidget()
+        box = QVBoxLayout(top)
+        box.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.in_force_label = QLabel("")
+        self.in_force_label.setObjectName("inForceCaption")
+        self.in_force_label.setStyleSheet("font-weight: bold;")
+        head.addWidget(self.in_force_label, 1)
+        self.appoint_button = QPushButton(_("New appointment…"))
+        self.appoint_button.setObjectName("appointButton")
+        self.report_button = QPushButton(_("Record MOEL report…"))
+        self.end_button = QPushButton(_("End appointment…"))
+        for b in (self.appoint_button, self.report_button, self.end_button):
+            head.addWidget(b)
+        box.addLayout(head)
+        self.appointment_table = _grid("appointmentTable", APPOINTMENT_HEADERS, (190, 90, 100, 330, 110))
+        box.addWidget(self.appointment_table, 1)
+        split.addWidget(top)
+
+        bottom = QWidget()
+        box = QVBoxLayout(bottom)
+        box.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel(_("Evaluations for")))
+        self.period_box = QComboBox()
+        self.period_box.setObjectName("evaluationPeriod")
+        head.addWidget(self.period_box)
+        self.unevaluated_label = QLabel("")
+        self.unevaluated_label.setObjectName("unevaluatedCaption")
+        head.addWidget(self.unevaluated_label, 1)
+        self.evaluate_button = QPushButton(_("Evaluate…"))
+        self.evaluate_button.setObjectName("evaluateButton")
+        self.open_button = QPushButton(_("Show evaluation"))
+        self.complete_button = QPushButton(_("Complete"))
+        self.delete_button = QPushButton(_("Delete draft"))
+        for b in (self.evaluate_button, self.open_button, self.complete_button, self.delete_button):
+            head.addWidget(b)
+        box.addLayout(head)
+        self.evaluation_table = _grid("evaluationTable", EVALUATION_HEADERS, (110, 170, 150, 100, 90, 110))
+        box.addWidget(self.evaluation_table, 1)
+        note = QLabel(
+            _(
+                "SAPA Decree Art. 4-5: the site safety and health manager, the supervisors and the "
+                "contractor safety lead are evaluated at least once every half-year. A completed "
+                "evaluation is locked and kept five years."
+            )
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        box.addWidget(note)
+        split.addWidget(bottom)
+        split.setSizes([300, 330])
+        layout.addWidget(split, 1)
+        self.error = ErrorBanner()
+        layout.addWidget(self.error)
+
+        self._set_periods()
+        self.appoint_button.clicked.connect(self.new_appointment)
+        self.report_button.clicked.connect(self.record_report)
+        self.end_button.clicked.connect(self.end_appointment)
+        self.evaluate_button.clicked.connect(self.evaluate)
+        self.open_button.clicked.connect(self.open_evaluation)
+        self.complete_button.clicked.connect(self.complete_evaluation)
+        self.delete_button.clicked.connect(self.delete_evaluation)
+        self.period_box.currentIndexChanged.connect(lambda _i: self.load_period())
+        self.evaluation_table.itemSelectionChanged.connect(self._evaluation_selected)
+        self.evaluation_table.doubleClicked.connect(lambda _i: self._activate_evaluation())
+        self._evaluation_selected()
+
+    def _set_periods(self) -> None:
+        """The half-year just finished first when it still may be evaluated, then the current one."""
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        half = HalfYear.containing(self.today)
+        for _i in range(6):
+            self.period_box.addItem(_half_caption(half), half.code)
+            half = half.previous()
+        previous = HalfYear.containing(self.today).previous()
+        default = (
+            previous if self.today <= previous.end + timedelta(days=31) else HalfYear.containing(self.today)
+        )
+        select_data(self.period_box, default.code)
+        self.period_box.blockSignals(False)
+
+    def set_today(self, day: date) -> None:
+        self.today = day
+        self._set_periods()
+
+    def period(self) -> str:
+        return str(self.period_box.currentData())
+
+    def refresh(self) -> None:
+        self.loading += 2
+        ops_appointments.load_appointments(self.ctx, self, self.today, self._show_appointments, self._failed)
+        ops_appointments.load_evaluations(self.ctx, self, self.period(), self._show_period, self._failed)
+
+    def load_period(self) -> None:
+        self.loading += 1
+        ops_appointments.load_evaluations(self.ctx, self, self.period(), self._show_period, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.loading = max(0, self.loading - 1)
+        self.error.show_error(exc)
+
+    def _show_appointments(self, rows: tuple[AppointmentRow, ...]) -> None:
+        self.appointments = rows
+        late = [a for a in rows if a.report_late and a.report_due is not None and self.today > a.report_due]
+        caption = _("{n} appointments in force on {day}").format(n=len(rows), day=self.today.isoformat())
+        if late:
+            caption += " — " + _("{n} not reported to MOEL in time").format(n=len(late))
+        self.in_force_label.setText(caption)
+        self.in_force_label.setStyleSheet(common.ERROR_STYLE if late else "font-weight: bold;")
+        table = self.appointment_table
+        table.setRowCount(0)
+        for row, a in enumerate(rows):
+            table.insertRow(row)
+            table.setItem(row, 0, _cell(role_label(a.role), a.id))
+            table.setItem(row, 1, _cell(a.person_name))
+            table.setItem(row, 2, _cell(a.appointed_on.isoformat()))
+            table.setItem(row, 3, _cell(a.authority or ""))
+            budget = _cell(_won(a.budget_amount))
+            budget.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, 4, budget)
+            report = _cell(moel_text(a, self.today))
+            if a.report_late and (
+                a.reported_to_moel_on is not None or self.today > (a.report_due or self.today)
+            ):
+                report.setForeground(QBrush(QColor("#b00020")))
+                font = QFont()
+                font.setBold(True)
+                report.setFont(font)
+                for column in range(table.columnCount() - 1):
+                    cell = table.item(row, column)
+                    if cell is not None:
+                        cell.setBackground(QBrush(common.WARN_BG))
+                report.setBackground(QBrush(common.WARN_BG))
+            table.setItem(row, 5, report)
+        self.loading = max(0, self.loading - 1)
+
+    def _show_period(self, data: ops_appointments.PeriodEvaluations) -> None:
+        self.period_data = data
+        table = self.evaluation_table
+        table.setRowCount(0)
+        missing = {a.id for a in data.unevaluated}
+        rows: list[tuple[AppointmentRow, EvaluationRow | None]] = []
+        by_appointment: dict[str, list[EvaluationRow]] = {}
+        for ev in data.evaluations:
+            by_appointment.setdefault(ev.appointment_id, []).append(ev)
+        for held in data.appointments:
+            if held.id in missing:
+                rows.append((held, None))
+            rows.extend((held, ev) for ev in by_appointment.get(held.id, []))
+        rows.sort(key=lambda r: (r[1] is not None, r[0].role, r[0].person_name))
+        for row, (a, e) in enumerate(rows):
+            table.insertRow(row)
+            table.setItem(
+                row, 0, _cell(a.person_name, {"appointment": a.id, "evaluation": e.id if e else None})
+            )
+            table.setItem(row, 1, _cell(role_label(a.role)))
+            if e is None:
+                state = _cell(_("Not evaluated yet"))
+                state.setForeground(QBrush(QColor("#b00020")))
+                font = QFont()
+                font.setBold(True)
+                state.setFont(font)
+                table.setItem(row, 2, state)
+                for column in range(3, table.columnCount()):
+                    table.setItem(row, column, _cell(""))
+                continue
+            table.setItem(row, 2, _cell(_("Completed and locked") if e.locked else _("Draft")))
+            table.setItem(row, 3, _cell(e.evaluated_on.isoformat()))
+            table.setItem(row, 4, _cell(f"{(e.total_score or 0):g} / {e.max_score:g}"))
+            table.setItem(row, 5, _cell(result_label(e.result) if e.result else ""))
+            table.setItem(row, 6, _cell(e.evaluator or ""))
+        n = len(data.unevaluated)
+        if not data.appointments:
+            self.unevaluated_label.setText(_("Nobody held an evaluated role in this half-year."))
+            self.unevaluated_label.setStyleSheet("")
+        elif n:
+            self.unevaluated_label.setText(
+                _("{n} of {total} not evaluated yet").format(n=n, total=len(data.appointments))
+            )
+            self.unevaluated_label.setStyleSheet(common.ERROR_STYLE)
+        else:
+            self.unevaluated_label.setText(
+                _("Everyone evaluated ({total})").format(total=len(data.appointments))
+            )
+            self.unevaluated_label.setStyleSheet("color: #1b7a3a; font-weight: bold;")
+        half = HalfYear.parse(data.period)
+        if half.end >= self.today and data.appointments:
+            running = _("the half-year runs until {day}").format(day=half.end.isoformat())
+            self.unevaluated_label.setText(f"{self.unevaluated_label.text()} — {running}")
+        self._evaluation_selected()
+        self.loading = max(0, self.loading - 1)
+
+    # -- selection helpers ---------------------------------------------------------------------
+
+    def selected_appointment(self) -> AppointmentRow | None:
+        rows = self.appointment_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        cell = self.appointment_table.item(rows[0].row(), 0)
+        wanted = cell.data(Qt.ItemDataRole.UserRole) if cell else None
+        return next((a for a in self.appointments if a.id == wanted), None)
+
+    def select_appointment(self, appointment_id: str) -> None:
+        for row in range(self.appointment_table.rowCount()):
+            cell = self.appointment_table.item(row, 0)
+            if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == appointment_id:
+                self.appointment_table.selectRow(row)
+                return
+
+    def selected_row(self) -> tuple[AppointmentRow, EvaluationRow | None] | None:
+        data = self.period_data
+        rows = self.evaluation_table.selectionModel().selectedRows()
+        if data is None or not rows:
+            return None
+        cell = self.evaluation_table.item(rows[0].row(), 0)
+        ids = cell.data(Qt.ItemDataRole.UserRole) if cell else None
+        if not isinstance(ids, dict):
+            return None
+        a = next((x for x in data.appointments if x.id == ids["appointment"]), None)
+        e = next((x for x in data.evaluations if x.id == ids["evaluation"]), None)
+        return (a, e) if a is not None else None
+
+    def select_evaluation_row(self, appointment_id: str, evaluated: bool | None = None) -> bool:
+        for row in range(self.evaluation_table.rowCount()):
+            cell = self.evaluation_table.item(row, 0)
+            ids = cell.data(Qt.ItemDataRole.UserRole) if cell else None
+            if (
+                isinstance(ids, dict)
+                and ids["appointment"] == appointment_id
+                and (evaluated is None or (ids["evaluation"] is not None) == evaluated)
+            ):
+                self.evaluation_table.selectRow(row)
+                return True
+        return False
+
+    def _evaluation_selected(self) -> None:
+        picked = self.selected_row()
+        e = picked[1] if picked else None
+        self.evaluate_button.setEnabled(picked is not None and e is None)
+        self.open_button.setEnabled(e is not None)
+        self.complete_button.setEnabled(e is not None and not e.locked)
+        self.delete_button.setEnabled(e is not None and not e.locked)
+
+    def _activate_evaluation(self) -> None:
+        picked = self.selected_row()
+        if picked is None:
+            return
+        if picked[1] is None:
+            self.evaluate()
+        else:
+            self.open_evaluation()
+
+    # -- appointments -----------------------------------------------------------------------------
+
+    def new_appointment(self) -> None:
+        ops_appointments.load_people(self.ctx, self, self.today, self._appoint_with, self.error.show_error)
+
+    def _appoint_with(self, people: tuple[PersonChoice, ...]) -> None:
+        self.people = people
+        dialog = AppointmentDialog(people, self.today, self)
+        if self.run_dialog(dialog) != ACCEPT:
+            return
+        self.error.clear_error()
+        ops_appointments.appoint(self.ctx, self, dialog.values(), self._changed, self.error.show_error)
+
+    def _changed(self, _result: object = None) -> None:
+        self.refresh()
+
+    def record_report(self) -> None:
+        a = self.selected_appointment()
+        if a is None:
+            return
+        dialog = DateDialog(_("Report to the labour office"), _("Reported on"), self.today, self)
+        if self.run_dialog(dialog) != ACCEPT:
+            return
+        self.error.clear_error()
+        ops_appointments.record_moel_report(
+            self.ctx, self, a.id, dialog.value(), self._changed, self.error.show_error
+        )
+
+    def end_appointment(self) -> None:
+        a = self.selected_appointment()
+        if a is None:
+            return
+        dialog = DateDialog(_("End appointment"), _("Last day in the role"), self.today, self)
+        if self.run_dialog(dialog) != ACCEPT:
+            return
+        self.error.clear_error()
+        ops_appointments.end_appointment(
+            self.ctx, self, a.id, dialog.value(), self._changed, self.error.show_error
+        )
+
+    # -- evaluations ----------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        picked = self.selected_row()
+        if picked is None or picked[1] is not None:
+            return
+        a = picked[0]
+        dialog = EvaluationDialog(
+            f"{a.person_name} · {role_label(a.role)}", self.period(), self.today, parent=self
+        )
+        if self.run_dialog(dialog) != ACCEPT:
+            return
+        self.error.clear_error()
+        ops_appointments.evaluate(
+            self.ctx, self, dialog.values(a.id), dialog.complete, self._changed, self.error.show_error
+        )
+
+    def open_evaluation(self) -> None:
+        picked = self.selected_row()
+        if picked is None or picked[1] is None:
+            return
+        a, e = picked[0], picked[1]
+        dialog = EvaluationDialog(
+            f"{a.person_name} · {role_label(a.role)}", e.period, self.today, existing=e, parent=self
+        )
+        if self.run_dialog(dialog) == ACCEPT and dialog.complete and not e.locked:
+            self._complete(e.id)
+
+    def complete_evaluation(self) -> None:
+        picked = self.selected_row()
+        if picked is None or picked[1] is None or picked[1].locked:
+            return
+        if not common.confirm(self, _("Complete the evaluation? It is then locked as evidence.")):
+            return
+        self._complete(picked[1].id)
+
+    def _complete(self, evaluation_id: str) -> None:
+        self.error.clear_error()
+        ops_appointments.complete_evaluation(
+            self.ctx, self, evaluation_id, self._changed, self.error.show_error
+        )
+
+    def delete_evaluation(self) -> None:
+        picked = self.selected_row()
+        if picked is None or picked[1] is None:
+            return
+        if not common.confirm(self, _("Delete this draft evaluation?")):
+            return
+        self.error.clear_error()
+        ops_appointments.delete_evaluation(self.ctx, self, picked[1].id, self._changed, self.error.show_error)
+
+
 # -- the screen -------------------------------------------------------------------------------------
 
 
@@ -832,20 +1563,25 @@ class PeopleScreen(Screen):
         self.roster = RosterPage(ctx)
         self.trainings = TrainingsPage(ctx)
         self.hours = HoursPage(ctx)
+        self.appointments = AppointmentsPage(ctx)
         self.tabs.addTab(self.roster, _("Roster"))
         self.tabs.addTab(self.trainings, _("Education records"))
         self.tabs.addTab(self.hours, _("Hours per half-year"))
+        self.tabs.addTab(self.appointments, _("Appointments and evaluations"))
         self.layout_.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.hours:
             self.hours.refresh()
+        elif self.tabs.currentWidget() is self.appointments:
+            self.appointments.refresh()
 
     def refresh(self) -> None:
         self.roster.refresh()
         self.trainings.refresh()
         self.hours.refresh()
+        self.appointments.refresh()
 
     def new_record(self) -> None:
         page = self.tabs.currentWidget()
@@ -878,6 +1614,12 @@ class PeopleScreen(Screen):
             return
         if tab == "trainings":
             self.tabs.setCurrentWidget(self.trainings)
+            return
+        if tab == "appointments":
+            self.tabs.setCurrentWidget(self.appointments)
+            period = filters.get("period")
+            if isinstance(period, str):
+                select_data(self.appointments.period_box, period)
             return
         self.tabs.setCurrentWidget(self.roster)
         for key, value in filters.items():
