@@ -438,23 +438,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         generated = generate(ws, k.name, request, out, ReportOptions(args.page_size, args.grayscale))
     finally:
         ws.close()
-    print(
-        _("Wrote {path}: {pages} page(s) in {seconds:.2f} s.").format(
-            path=generated.path, pages=generated.pages, seconds=generated.seconds
-        )
-    )
-    if generated.code:
-        from safetydesk.core.audit.codes import format_code
-
-        print(_("Verification code: {code}").format(code=format_code(generated.code)))
-    if generated.missing_photos:
-        print(
-            _("{n} photo(s) could not be read from the workspace and are marked on the page.").format(
-                n=generated.missing_photos
-            ),
-            file=sys.stderr,
-        )
-    return 0
+    return _print_generated(generated)
 
 
 def _hazard_bundle_dir(args: argparse.Namespace) -> Path:
@@ -794,6 +778,11 @@ def _cmd_binder(args: argparse.Namespace) -> int:
         generated = generate(ws, "binder", request, out)
     finally:
         ws.close()
+    return _print_generated(generated)
+
+
+def _print_generated(generated: Any) -> int:
+    """What every PDF command prints: file, pages, time, verification code, photos not found."""
     print(
         _("Wrote {path}: {pages} page(s) in {seconds:.2f} s.").format(
             path=generated.path, pages=generated.pages, seconds=generated.seconds
@@ -803,6 +792,13 @@ def _cmd_binder(args: argparse.Namespace) -> int:
         from safetydesk.core.audit.codes import format_code
 
         print(_("Verification code: {code}").format(code=format_code(generated.code)))
+    if generated.missing_photos:
+        print(
+            _("{n} photo(s) could not be read from the workspace and are marked on the page.").format(
+                n=generated.missing_photos
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
