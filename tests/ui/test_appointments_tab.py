@@ -5,18 +5,15 @@ list of people not yet evaluated shrinks."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialog
 from pytestqt.qtbot import QtBot
 
 from safetydesk.core.errors import LegalHoldError
-from safetydesk.core.i18n import set_language
 from safetydesk.core.queries.appointments import (
     appointments_in_force,
     evaluations_for_period,
@@ -24,7 +21,7 @@ from safetydesk.core.queries.appointments import (
 )
 from safetydesk.core.services import appointments as appointment_service
 from safetydesk.core.services import records
-from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.people import (
@@ -43,24 +40,7 @@ TODAY = date(2026, 7, 10)  # ten days after the 30 June cut: 2026H1 is still bei
 ACCEPTED = int(QDialog.DialogCode.Accepted)
 
 
-@pytest.fixture(autouse=True)
-def _english_and_private_settings(tmp_path: Path) -> Iterator[None]:
-    set_language("en")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    yield
-    set_language("ko")
-
-
-@pytest.fixture
-def demo(demo_year_path: Path, tmp_path: Path) -> Iterator[Workspace]:
-    target = tmp_path / "demo"
-    shutil.copytree(demo_year_path, target, ignore=shutil.ignore_patterns("safetydesk.lock*"))
-    workspace = open_workspace(target)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ legal-hold message while the record stays."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +18,7 @@ from safetydesk.core.i18n import set_language
 from safetydesk.core.queries.budget import budget_year, spends_between
 from safetydesk.core.services import budget as budget_service
 from safetydesk.core.services import records
-from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.budget import BudgetScreen, won
@@ -32,24 +29,7 @@ WAIT_MS = 20000
 TODAY = date(2026, 5, 20)
 
 
-@pytest.fixture(autouse=True)
-def _english_and_private_settings(tmp_path: Path) -> Iterator[None]:
-    set_language("en")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    yield
-    set_language("ko")
-
-
-@pytest.fixture
-def demo(demo_year_path: Path, tmp_path: Path) -> Iterator[Workspace]:
-    target = tmp_path / "demo"
-    shutil.copytree(demo_year_path, target, ignore=shutil.ignore_patterns("safetydesk.lock*"))
-    workspace = open_workspace(target)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def _screen(qtbot: QtBot, ws: Workspace, today: date) -> BudgetScreen:

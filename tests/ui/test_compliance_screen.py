@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from safetydesk.core.compliance.engine import compliance
 from safetydesk.core.compliance.model import ComplianceReport
 from safetydesk.core.db.tables import attachment_links
-from safetydesk.core.i18n import set_language
 from safetydesk.core.services import records
-from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.app import build_window
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.compliance import (
@@ -41,24 +37,7 @@ WAIT_MS = 20000
 CRAFTED_TODAY = date(2026, 5, 20)
 
 
-@pytest.fixture(autouse=True)
-def _english_and_private_settings(tmp_path: Path) -> Iterator[None]:
-    set_language("en")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    yield
-    set_language("ko")
-
-
-@pytest.fixture
-def demo(demo_year_path: Path, tmp_path: Path) -> Iterator[Workspace]:
-    target = tmp_path / "demo"
-    shutil.copytree(demo_year_path, target, ignore=shutil.ignore_patterns("safetydesk.lock*"))
-    workspace = open_workspace(target)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture

@@ -3,20 +3,15 @@ evaluation entered through the dialog, completed (locked, retention shown) and r
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from safetydesk.core.db.tables import contractor_evaluations, contractors
-from safetydesk.core.i18n import set_language
 from safetydesk.core.queries import contractors as q
-from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.contractors import (
     COL_COST,
@@ -34,24 +29,7 @@ from tests.conftest import DEMO_TODAY
 WAIT_MS = 20000
 
 
-@pytest.fixture(autouse=True)
-def _english_and_private_settings(tmp_path: Path) -> Iterator[None]:
-    set_language("en")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    yield
-    set_language("ko")
-
-
-@pytest.fixture
-def demo(demo_year_path: Path, tmp_path: Path) -> Iterator[Workspace]:
-    target = tmp_path / "demo"
-    shutil.copytree(demo_year_path, target, ignore=shutil.ignore_patterns("safetydesk.lock*"))
-    workspace = open_workspace(target)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def _screen(qtbot: QtBot, ws: Workspace, today: date) -> ContractorsScreen:

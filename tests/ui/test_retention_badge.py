@@ -8,17 +8,15 @@ in its tooltip. Drafts say they have no retention yet.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from safetydesk.core.i18n import current_language, set_language
 from safetydesk.core.queries.inspections import load_form_record
-from safetydesk.core.workspace.workspace import Workspace, open_workspace
+from safetydesk.core.workspace.workspace import Workspace
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.emergency import DrillPlanPage, ManualPage
@@ -38,17 +36,6 @@ def korean() -> Iterator[None]:
     set_language("ko")
     yield
     set_language(before)
-
-
-@pytest.fixture
-def demo(demo_year_path: Path, tmp_path: Path) -> Iterator[Workspace]:
-    target = tmp_path / "demo"
-    shutil.copytree(demo_year_path, target, ignore=shutil.ignore_patterns("safetydesk.lock*"))
-    workspace = open_workspace(target)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
 
 
 def _pick(ws: Workspace, sql: str) -> tuple[str, str]:
