@@ -31,7 +31,7 @@ def _events(ws: Workspace) -> int:
 def test_defaults_on_an_empty_workspace(ws: Workspace) -> None:
     current = load_settings(ws)
     assert current.approval_titles == ("담당", "검토", "승인")
-    assert (current.language, current.backup_schedule, current.logo) == ("ko", "off", None)
+    assert (current.language, current.backup_schedule, current.logo) == ("ko", "daily", None)
 
 
 def test_save_normalises_and_only_writes_what_changed(ws: Workspace) -> None:

@@ -27,13 +27,17 @@ APPROVAL_TITLES = "approval.titles"
 UI_LANGUAGE = "ui.language"
 BACKUP_SCHEDULE = "backup.schedule"
 BACKUP_FOLDER = "backup.folder"
+BACKUP_KEEP_DAILY = "backup.keep_daily"
+BACKUP_KEEP_WEEKLY = "backup.keep_weekly"
+BACKUP_KEEP_MONTHLY = "backup.keep_monthly"
+BACKUP_KEEP_KEYS = {BACKUP_KEEP_DAILY: 7, BACKUP_KEEP_WEEKLY: 4, BACKUP_KEEP_MONTHLY: 12}
 
 TEXT_KEYS = (COMPANY_NAME, COMPANY_NAME_EN, COMPANY_ADDRESS, COMPANY_BRN, COMPANY_REPRESENTATIVE)
 IMAGE_KEYS = (COMPANY_LOGO, COMPANY_SEAL, COMPANY_SIGNATURE)
 IMAGE_ROLES = {COMPANY_LOGO: "logo", COMPANY_SEAL: "seal", COMPANY_SIGNATURE: "signature"}
 BACKUP_SCHEDULES = ("off", "daily", "weekly")
 KNOWN_KEYS = frozenset(
-    (*TEXT_KEYS, *IMAGE_KEYS, APPROVAL_TITLES, UI_LANGUAGE, BACKUP_SCHEDULE, BACKUP_FOLDER)
+    (*TEXT_KEYS, *IMAGE_KEYS, APPROVAL_TITLES, UI_LANGUAGE, BACKUP_SCHEDULE, BACKUP_FOLDER, *BACKUP_KEEP_KEYS)
 )
 
 
@@ -58,6 +62,9 @@ class CompanySettings:
     backup_schedule: str
     backup_folder: str  # empty = the workspace's own backups folder
     from_site: bool = False  # company details not saved yet: filled in from the first site
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    keep_monthly: int = 12
 
 
 def raw_settings(ws: Workspace) -> dict[str, Any]:
@@ -122,7 +129,15 @@ def load_settings(ws: Workspace) -> CompanySettings:
         signature=_image(raw.get(COMPANY_SIGNATURE)),
         approval_titles=approval_titles([str(t) for t in titles] if isinstance(titles, list) else None),
         language=language if language in ("ko", "en") else "ko",
-        backup_schedule=schedule if schedule in BACKUP_SCHEDULES else "off",
+        # automatic rotating backups are on unless the user turned them off
+        backup_schedule=schedule if schedule in BACKUP_SCHEDULES else "daily",
         backup_folder=_str(raw.get(BACKUP_FOLDER)),
         from_site=from_site,
+        keep_daily=_count(raw.get(BACKUP_KEEP_DAILY), 7),
+        keep_weekly=_count(raw.get(BACKUP_KEEP_WEEKLY), 4),
+        keep_monthly=_count(raw.get(BACKUP_KEEP_MONTHLY), 12),
     )
+
+
+def _count(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default

@@ -15,6 +15,7 @@ from safetydesk.core.i18n import LANGUAGES, N_
 from safetydesk.core.queries.settings import (
     APPROVAL_TITLES,
     BACKUP_FOLDER,
+    BACKUP_KEEP_KEYS,
     BACKUP_SCHEDULE,
     BACKUP_SCHEDULES,
     COMPANY_BRN,
@@ -57,6 +58,10 @@ def clean_value(key: str, value: Any) -> Any:
         return value
     if key == BACKUP_FOLDER:
         return str(value or "").strip()
+    if key in BACKUP_KEEP_KEYS:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise ValueError(f"{key} must be a whole number from 0 to 1000")
+        return value
     return str(value or "").strip()
 
 

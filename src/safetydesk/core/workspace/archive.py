@@ -153,27 +153,57 @@ def restore_backup(archive: Path, workspace: Path) -> RestoreInfo:
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=workspace))
     try:
         manifest, records = check_backup(archive, staging)
-        # Take the workspace lock so a running SafetyDesk cannot have it open while we swap files.
-        from safetydesk.core.workspace.workspace import _acquire_lock
-
-        lock = _acquire_lock(workspace)
-        try:
-            replaced: Path | None = None
-            if (workspace / DB_NAME).exists():
-                replaced = workspace / f"replaced-{now_iso()[:19].replace(':', '')}"
-                replaced.mkdir()
-                for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "attachments"):
-                    if (workspace / name).exists():
-                        shutil.move(str(workspace / name), str(replaced / name))
-            shutil.move(str(staging / DB_NAME), str(workspace / DB_NAME))
-            if (staging / "attachments").exists():
-                shutil.move(str(staging / "attachments"), str(workspace / "attachments"))
-            else:
-                (workspace / "attachments").mkdir(exist_ok=True)
-        finally:
-            lock.release()
+        replaced = _swap_in(staging, workspace)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     # Opening once migrates a backup taken by an older SafetyDesk.
     open_workspace(workspace).close()
     return RestoreInfo(workspace, replaced, records, int(str(manifest.get("attachments", 0))))
+
+
+def _swap_in(staging: Path, workspace: Path) -> Path | None:
+    """Move the current data aside (never deleted) and the checked copy in; returns the aside folder."""
+    # Take the workspace lock so a running SafetyDesk cannot have it open while we swap files.
+    from safetydesk.core.workspace.workspace import _acquire_lock
+
+    lock = _acquire_lock(workspace)
+    try:
+        replaced: Path | None = None
+        if (workspace / DB_NAME).exists():
+            replaced = workspace / f"replaced-{now_iso()[:19].replace(':', '')}"
+            replaced.mkdir()
+            for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "attachments"):
+                if (workspace / name).exists():
+                    shutil.move(str(workspace / name), str(replaced / name))
+        shutil.move(str(staging / DB_NAME), str(workspace / DB_NAME))
+        if (staging / "attachments").exists():
+            shutil.move(str(staging / "attachments"), str(workspace / "attachments"))
+        else:
+            (workspace / "attachments").mkdir(exist_ok=True)
+    finally:
+        lock.release()
+    return replaced
+
+
+def restore_open_workspace(ws: Workspace, archive: Path) -> RestoreInfo:
+    """Restore ``archive`` over the workspace the app has open, then reopen it in the same object.
+
+    The backup is checked before the workspace is closed; the replaced data is kept aside in
+    ``replaced-<time>/``. Whatever happens, ``ws`` is open again afterwards (on the restored data
+    when all went well, on the untouched data otherwise).
+    """
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=ws.path))
+    try:
+        manifest, records = check_backup(archive, staging)  # refuse a bad backup before closing anything
+        ws.close()
+        try:
+            replaced = _swap_in(staging, ws.path)
+        finally:
+            # Reopen in the same object (screens hold it); this also migrates an older backup.
+            fresh = open_workspace(ws.path)
+            ws.engine, ws._lock, ws.device_id = fresh.engine, fresh._lock, fresh.device_id
+            ws.migrated_from = fresh.migrated_from
+            fresh._lock = None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RestoreInfo(ws.path, replaced, records, int(str(manifest.get("attachments", 0))))

@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +34,9 @@ from safetydesk.core.i18n import N_, _
 from safetydesk.core.queries.settings import (
     APPROVAL_TITLES,
     BACKUP_FOLDER,
+    BACKUP_KEEP_DAILY,
+    BACKUP_KEEP_MONTHLY,
+    BACKUP_KEEP_WEEKLY,
     BACKUP_SCHEDULE,
     COMPANY_ADDRESS,
     COMPANY_BRN,
@@ -44,6 +51,7 @@ from safetydesk.core.queries.settings import (
     StoredImage,
 )
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations import backups as backup_ops
 from safetydesk.ui.operations import settings as ops
 from safetydesk.ui.operations.plant import DecodedImage
 from safetydesk.ui.screens.base import Screen
@@ -278,15 +286,60 @@ class SettingsScreen(Screen):
         folder_row.addWidget(self.default_folder)
         bform.addRow(_("Schedule"), self.schedule)
         bform.addRow(_("Folder"), folder_row)
+        keep_row = QHBoxLayout()
+        self.keep: dict[str, QSpinBox] = {}
+        for key, label in (
+            (BACKUP_KEEP_DAILY, N_("daily")),
+            (BACKUP_KEEP_WEEKLY, N_("weekly")),
+            (BACKUP_KEEP_MONTHLY, N_("monthly")),
+        ):
+            spin = QSpinBox()
+            spin.setRange(0, 999)
+            spin.setObjectName(f"keep-{key.rsplit('_', 1)[-1]}")
+            spin.valueChanged.connect(self._touched)
+            self.keep[key] = spin
+            keep_row.addWidget(QLabel(_(label)))
+            keep_row.addWidget(spin)
+        keep_row.addStretch(1)
+        bform.addRow(_("Keep"), keep_row)
         backup_note = QLabel(
             _(
-                "The choice is saved now; automatic backups on this schedule start with a later update. "
-                "A folder on another drive protects against a disk failure."
+                "SafetyDesk checks every hour while it runs and makes one backup a day (database and "
+                "photos), then removes old ones beyond these counts. A folder on another drive protects "
+                "against a disk failure."
             )
         )
         backup_note.setWordWrap(True)
         backup_note.setStyleSheet("color: #555;")
         bform.addRow(backup_note)
+        self.backup_list = QTableWidget(0, 2)
+        self.backup_list.setObjectName("backup-list")
+        self.backup_list.setHorizontalHeaderLabels([_("Backup taken"), _("Size")])
+        self.backup_list.horizontalHeader().setStretchLastSection(True)
+        self.backup_list.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.backup_list.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.backup_list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.backup_list.setMinimumHeight(140)
+        bform.addRow(self.backup_list)
+        actions = QHBoxLayout()
+        self.backup_now_button = QPushButton(_("Back up now"))
+        self.restore_button = QPushButton(_("Restore…"))
+        self.export_button = QPushButton(_("Export encrypted package…"))
+        self.import_button = QPushButton(_("Import package…"))
+        for button in (self.backup_now_button, self.restore_button, self.export_button, self.import_button):
+            actions.addWidget(button)
+        bform.addRow(actions)
+        self.backup_status = QLabel("")
+        self.backup_status.setObjectName("backup-status")
+        self.backup_status.setWordWrap(True)
+        self.backup_error = FieldError()
+        bform.addRow(self.backup_status)
+        bform.addRow(self.backup_error)
+        self.backup_files: list[Path] = []
+        self.backup_now_button.clicked.connect(self.back_up_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.export_button.clicked.connect(self._export_pack)
+        self.import_button.clicked.connect(self._import_pack)
         right.addWidget(backups)
         right.addStretch(1)
 
@@ -341,6 +394,7 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         if not self.dirty:
             ops.load(self.ctx, self, self._show, lambda exc: show_failure(self, exc, self.error))
+        self.refresh_backups()
 
     def save(self) -> None:
         if not self._check_brn():
@@ -404,6 +458,12 @@ class SettingsScreen(Screen):
         self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
         self.schedule.setCurrentIndex(max(0, self.schedule.findData(current.backup_schedule)))
         self.backup_folder.setText(current.backup_folder)
+        for key, count in (
+            (BACKUP_KEEP_DAILY, current.keep_daily),
+            (BACKUP_KEEP_WEEKLY, current.keep_weekly),
+            (BACKUP_KEEP_MONTHLY, current.keep_monthly),
+        ):
+            self.keep[key].setValue(count)
         self._loading = False
         self.dirty = False
         self.pending_images = {}
@@ -444,6 +504,7 @@ class SettingsScreen(Screen):
             UI_LANGUAGE: self.language.currentData(),
             BACKUP_SCHEDULE: self.schedule.currentData(),
             BACKUP_FOLDER: self.backup_folder.text(),
+            **{key: spin.value() for key, spin in self.keep.items()},
         }
 
     def _saved(self, language_changed: bool) -> None:
@@ -504,3 +565,138 @@ class SettingsScreen(Screen):
         folder = QFileDialog.getExistingDirectory(self, _("Backup folder"), start)
         if folder:
             self.backup_folder.setText(folder)
+
+    # -- backups -------------------------------------------------------------------------------
+
+    def refresh_backups(self) -> None:
+        backup_ops.load(
+            self.ctx, self, self._show_backups, lambda exc: show_failure(self, exc, self.backup_error)
+        )
+
+    def _show_backups(self, found: tuple[Path, list[Any]]) -> None:
+        where, backups = found
+        self.backup_files = [b.path for b in backups]
+        self.backup_list.setRowCount(len(backups))
+        for row, b in enumerate(backups):
+            self.backup_list.setItem(row, 0, QTableWidgetItem(b.taken_at.strftime("%Y-%m-%d %H:%M")))
+            self.backup_list.setItem(row, 1, QTableWidgetItem(f"{b.size / 1_048_576:,.1f} MB"))
+        self.backup_list.resizeColumnToContents(0)
+        if backups:
+            self.backup_list.selectRow(0)
+        self.restore_button.setEnabled(bool(backups))
+        self.backup_list.setToolTip(str(where))
+
+    def _busy(self, text: str) -> None:
+        self.backup_error.show_message("")
+        self.backup_status.setText(text)
+        for button in (self.backup_now_button, self.restore_button, self.export_button, self.import_button):
+            button.setEnabled(False)
+
+    def _idle(self, text: str = "") -> None:
+        self.backup_status.setText(text)
+        for button in (self.backup_now_button, self.export_button, self.import_button):
+            button.setEnabled(True)
+        self.refresh_backups()
+
+    def _backup_failed(self, exc: Exception) -> None:
+        self._idle()
+        show_failure(self, exc, self.backup_error)
+
+    def back_up_now(self) -> None:
+        self._busy(_("Backing up…"))
+        backup_ops.back_up_now(
+            self.ctx,
+            self,
+            lambda info: self._idle(_("Backup written: {path}").format(path=info.path)),
+            self._backup_failed,
+        )
+
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, _("Restore"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_password(self, title: str) -> str | None:
+        password, ok = QInputDialog.getText(self, title, _("Package password:"), QLineEdit.EchoMode.Password)
+        return password if ok else None
+
+    def restore_selected(self) -> None:
+        row = self.backup_list.currentRow()
+        if not 0 <= row < len(self.backup_files):
+            return
+        archive = self.backup_files[row]
+        question = _(
+            "Restore the backup {name}? It is checked first; the current data is kept aside in a "
+            "'replaced-…' folder inside the workspace, never deleted."
+        ).format(name=archive.name)
+        if not self._confirm(question):
+            return
+        self._busy(_("Checking and restoring…"))
+        backup_ops.restore(
+            self.ctx,
+            self,
+            archive,
+            lambda info: self._restored(info.replaced_to),
+            self._backup_failed,
+        )
+
+    def _restored(self, replaced_to: Path | None) -> None:
+        text = _("Backup restored.")
+        if replaced_to is not None:
+            text += " " + _("The previous data was kept in {path}.").format(path=replaced_to)
+        self._idle(text)
+        self.dirty = False
+        ops.load(self.ctx, self, self._show, lambda exc: show_failure(self, exc, self.error))
+
+    def _export_pack(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Export encrypted package"), "safetydesk.sdpack", _("SafetyDesk package") + " (*.sdpack)"
+        )
+        if not name:
+            return
+        password = self._ask_password(_("Export encrypted package"))
+        if password is None:
+            return
+        if password != self._ask_password(_("Repeat the password")):
+            self.backup_error.show_message(_("The two passwords differ."))
+            return
+        self.export_pack(Path(name), password)
+
+    def export_pack(self, out: Path, password: str) -> None:
+        self._busy(_("Encrypting…"))
+        backup_ops.export_pack(
+            self.ctx,
+            self,
+            out,
+            password,
+            lambda info: self._idle(_("Encrypted package written: {path}").format(path=info.path)),
+            self._backup_failed,
+        )
+
+    def _import_pack(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Import package"), "", _("SafetyDesk package") + " (*.sdpack)"
+        )
+        if not name:
+            return
+        target = QFileDialog.getExistingDirectory(self, _("An empty folder for the new workspace"))
+        if not target:
+            return
+        password = self._ask_password(_("Import package"))
+        if password is not None:
+            self.import_pack(Path(name), Path(target), password)
+
+    def import_pack(self, pack: Path, target: Path, password: str) -> None:
+        self._busy(_("Checking and unpacking…"))
+        backup_ops.import_pack(
+            self.ctx,
+            self,
+            pack,
+            target,
+            password,
+            lambda info: self._idle(
+                _("Unpacked into {path}. Open that folder as a workspace to use it.").format(
+                    path=info.workspace
+                )
+            ),
+            self._backup_failed,
+        )
