@@ -96,7 +96,8 @@ def run_app(workspace: Path, screenshot_dir: Path | None = None) -> int:
     show_notices(ws)
     window = build_window(ws)
     # New template versions shipped with an update are added after the first paint.
-    window.ctx.tasks.run_db(lambda: _install_templates(ws), lambda _changes: None)
+    if not ws.read_only:  # a read-only workspace (damaged, or on a read-only disk) is only looked at
+        window.ctx.tasks.run_db(lambda: _install_templates(ws), lambda _changes: None)
     if screenshot_dir is not None:
         return _screenshots(app, window, screenshot_dir)
     window.show()

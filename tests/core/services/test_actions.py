@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from safetydesk.core.errors import ValidationError
 from safetydesk.core.queries.actions import action_detail
@@ -32,7 +33,7 @@ def _action(ws: Workspace) -> str:
 def test_done_then_verified_closes_action_and_finding(ws: Workspace, tmp_path: Path) -> None:
     action = _action(ws)
     photo = tmp_path / "after.jpg"
-    photo.write_bytes(b"\xff\xd8after-photo")
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(photo, quality=90)
     sha = actions.add_evidence(ws, action, photo, role="after")
     with pytest.raises(ValidationError):
         actions.verify_and_close(ws, action, verified_by="김안전", verified_on=date.today(), effective=True)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from safetydesk.core.audit.chain import verify
 from safetydesk.core.errors import RecordLockedError, ValidationError
@@ -32,7 +33,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 def test_quick_near_miss_with_photo(ws: Workspace, tmp_path: Path) -> None:
     refs = base_refs(ws)
     photo = tmp_path / "p.jpg"
-    photo.write_bytes(b"\xff\xd8jpeg")
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(photo, quality=90)
     made = record_near_miss(
         ws,
         QuickIntake(

@@ -20,8 +20,8 @@ from safetydesk.core.queries.inspections import (
 )
 from safetydesk.core.services import records
 from safetydesk.core.services.forms import template_id_by_code
+from safetydesk.core.services.images import MAX_PHOTO_BYTES as PHOTO_LIMIT
 from safetydesk.core.services.inspections import (
-    MAX_PHOTO_BYTES,
     complete_record,
     plan_completion,
     revise_record,
@@ -107,11 +107,10 @@ def test_photo_limit_and_type_are_checked(ws: Workspace, tmp_path: Path) -> None
     huge = tmp_path / "huge.jpg"
     with huge.open("wb") as fh:
         fh.write(b"\xff\xd8\xff")
-        fh.truncate(MAX_PHOTO_BYTES + 1)
+        fh.truncate(PHOTO_LIMIT + 1)
     with pytest.raises(ValidationError) as err:
         store_photo(ws, huge)
-    assert "25 MB" in err.value.text("en") and "25 MB" in err.value.text("ko")
-    assert "25 MB" in err.value.text("ko") and "이미지" in err.value.text("ko")
+    assert "40 MB" in err.value.text("en") and "40 MB" in err.value.text("ko")
     text = tmp_path / "notes.png"
     text.write_text("not an image")
     with pytest.raises(ValidationError):

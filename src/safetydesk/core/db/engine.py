@@ -17,9 +17,11 @@ from sqlalchemy.engine import Connection
 BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
+def make_engine(db_path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
     if read_only:
-        url = f"sqlite:///file:{db_path.as_posix()}?mode=ro&uri=true"
+        # immutable: a WAL database on a read-only disk, where SQLite cannot create its -shm file.
+        extra = "&immutable=1" if immutable else ""
+        url = f"sqlite:///file:{db_path.as_posix()}?mode=ro{extra}&uri=true"
     else:
         url = f"sqlite:///{db_path.as_posix()}"
     engine = create_engine(

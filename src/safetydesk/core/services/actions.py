@@ -72,9 +72,9 @@ def add_evidence(
         raise ValueError(role)
     with transaction(ws, actor) as tx:
         tx.get("corrective_actions", action_id)
-        sha = attachments.store_file(tx, photo)
-        attachments.link(tx, sha, "corrective_actions", action_id, role=role, caption=caption)
-    return sha
+        stored = attachments.store_photo(tx, photo)
+        attachments.link_photo(tx, stored, "corrective_actions", action_id, role=role, caption=caption)
+    return stored.sha256
 
 
 def mark_done(

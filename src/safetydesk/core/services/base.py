@@ -289,6 +289,9 @@ def run(ws: Workspace, actor: str | None, body: Any) -> Changes:
 
 def validate_values(table: Table, values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Check field names, required fields, dates and lengths; messages name the field."""
+    from safetydesk.core.services.limits import check_text_lengths
+
+    check_text_lengths(table, values)  # one table of limits, including the unbounded Text columns
     problems: list[str] = []
     missing: list[str] = []
     row: dict[str, Any] = {}

@@ -135,8 +135,7 @@ def record_near_miss(ws: Workspace, intake: QuickIntake, *, actor: str | None = 
         )
         _record_hazard(tx, new, description, intake.hazard_group, intake.model_suggestion)
         if intake.photo is not None:
-            sha = attachments.store_file(tx, intake.photo)
-            attachments.link(tx, sha, "incidents", new, role="photo")
+            attachments.link_photo(tx, attachments.store_photo(tx, intake.photo), "incidents", new)
         changes = tx.finish()
     return Created(new, changes)
 
@@ -244,9 +243,9 @@ def close_incident(
 def attach_photo(ws: Workspace, incident_id: str, photo: Path, *, actor: str | None = None) -> str:
     with transaction(ws, actor) as tx:
         tx.get("incidents", incident_id)
-        sha = attachments.store_file(tx, photo)
-        attachments.link(tx, sha, "incidents", incident_id, role="photo")
-    return sha
+        stored = attachments.store_photo(tx, photo)
+        attachments.link_photo(tx, stored, "incidents", incident_id)
+    return stored.sha256
 
 
 def add_action_in(

@@ -37,7 +37,6 @@ from safetydesk.core.queries.inspections import (
 )
 from safetydesk.core.services import attachments, forms, records
 from safetydesk.core.services.base import Changes, transaction
-from safetydesk.core.services.images import check_image_file
 from safetydesk.core.services.records import Created
 from safetydesk.core.workspace.workspace import Workspace
 
@@ -79,12 +78,13 @@ class CompletionPlan:
 
 
 def store_photo(ws: Workspace, path: Path, *, actor: str | None = None) -> StoredFile:
-    """Put a photo into the attachment store after checking it is an image of at most 25 MB."""
-    check_image_file(path, MAX_PHOTO_BYTES)
+    """Put a photo into the attachment store: checked (format, 40 MB, 100 megapixels), turned upright
+    and downscaled for storage (``attachments.store_photo``). An answer refers to the stored copy only,
+    so the original is not kept here (it would be linked to nothing)."""
     size = path.stat().st_size
     with transaction(ws, actor) as tx:
-        sha = attachments.store_file(tx, path)
-    return StoredFile(sha, path.name, size)
+        photo = attachments.store_photo(tx, path, keep_original=False)
+    return StoredFile(photo.sha256, path.name, size)
 
 
 def store_signature(ws: Workspace, png: bytes, *, actor: str | None = None) -> str:

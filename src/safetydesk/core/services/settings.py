@@ -22,6 +22,7 @@ from safetydesk.core.queries.settings import (
     IMAGE_KEYS,
     IMAGE_ROLES,
     KNOWN_KEYS,
+    PHOTOS_KEEP_ORIGINAL,
     UI_LANGUAGE,
 )
 from safetydesk.core.services.attachments import link, store_file
@@ -58,6 +59,10 @@ def clean_value(key: str, value: Any) -> Any:
         return value
     if key == BACKUP_FOLDER:
         return str(value or "").strip()
+    if key == PHOTOS_KEEP_ORIGINAL:
+        if not isinstance(value, bool):
+            raise ValueError(f"{key} must be true or false")
+        return value
     if key in BACKUP_KEEP_KEYS:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
             raise ValueError(f"{key} must be a whole number from 0 to 1000")

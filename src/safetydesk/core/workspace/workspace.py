@@ -7,6 +7,7 @@ and migrates an older one after backing it up.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from safetydesk.core.clock import new_id, now_iso
 from safetydesk.core.db.engine import make_engine
@@ -30,11 +32,84 @@ from safetydesk.core.errors import (
     WorkspaceLockedError,
 )
 from safetydesk.core.i18n import N_
+from safetydesk.core.workspace import health
 from safetydesk.core.workspace.attachments import AttachmentStore
 
 DB_NAME = "safetydesk.db"
 LOCK_NAME = "safetydesk.lock"
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLite primary result codes that mean "the disk", not "the program" (sqlite3 error.sqlite_errorcode & 0xFF).
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_NOTADB = 26
+_READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+class DamagedWorkspaceError(CorruptWorkspaceError):
+    """The database file is damaged. Says which ways out apply: read-only (if the schema can still be
+    read) and restore from a backup (always; ``backups`` lists the ones found in the workspace)."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        db_path: Path,
+        read_only_possible: bool,
+        **params: object,
+    ) -> None:
+        super().__init__(message, hint, **params)
+        self.db_path = db_path
+        self.read_only_possible = read_only_possible
+        self.backups = find_backups(db_path.parent)
+
+
+def find_backups(path: Path) -> list[Path]:
+    """Full backups (``.sdbackup``) in the workspace's ``backups`` folder, newest first."""
+    folder = path / "backups"
+    try:
+        found = [p for p in folder.glob("*.sdbackup") if p.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def _write_failure(exc: BaseException) -> UserError | None:
+    """The user's message for a write that failed because of the disk, or ``None`` for anything else."""
+    code: int | None = None
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlite_errorcode", None)
+    elif isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        code &= 0xFF
+    if code == SQLITE_FULL or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+        return UserError(
+            N_("The disk is full: the change was not saved."),
+            N_(
+                "Nothing stored before was lost; this change was rolled back. Free space on the disk "
+                "(or move the workspace to a larger one) and save again."
+            ),
+        )
+    if code == SQLITE_READONLY or (isinstance(exc, OSError) and exc.errno in _READ_ONLY_ERRNOS):
+        return UserError(
+            N_("The workspace cannot be changed: its disk or folder is read-only."),
+            N_(
+                "Nothing was saved. Copy the workspace to a writable folder, or make the disk writable, and open it again."
+            ),
+        )
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return health.damaged_database_message(str(getattr(exc, "orig", exc)).splitlines()[0])
+    if code == SQLITE_IOERR:
+        return UserError(
+            N_("A disk error stopped the change: {reason}."),
+            N_("Nothing was saved. Check the disk (or the USB stick or network share) and try again."),
+            reason=str(getattr(exc, "orig", exc)).splitlines()[0],
+        )
+    return None
 
 
 def default_workspace_dir() -> Path:
@@ -50,6 +125,8 @@ class Workspace:
     read_only: bool = False
     device_id: str = ""
     migrated_from: str | None = None
+    # What the user should be told once the window is up (opened read-only, attachments folder missing).
+    notices: list[UserError] = field(default_factory=list)
     _lock: FileLock | None = field(default=None, repr=False)
 
     @property
@@ -66,8 +143,17 @@ class Workspace:
 
     @contextmanager
     def reader(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            failure = _write_failure(exc)
+            if failure is None or getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in (
+                SQLITE_CORRUPT,
+                SQLITE_NOTADB,
+            ):
+                raise
+            raise failure from exc
 
     @contextmanager
     def writer(self) -> Iterator[Connection]:
@@ -77,10 +163,16 @@ class Workspace:
                 N_("This workspace is open read-only."),
                 N_("Close it and open it normally to make changes."),
             )
-        with self.engine.connect() as raw:
-            conn = raw.execution_options(sd_write=True)
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as raw:
+                conn = raw.execution_options(sd_write=True)
+                with conn.begin():  # any exception rolls the whole transaction back
+                    yield conn
+        except (DBAPIError, OSError) as exc:
+            failure = _write_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def close(self) -> None:
         if not self.read_only:
@@ -119,14 +211,49 @@ def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) 
             N_("Check the folder, or create a new workspace there."),
             path=str(path),
         )
+    notices: list[UserError] = []
     if not read_only:
-        path.mkdir(parents=True, exist_ok=True)
-        _check_writable(path)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            _check_writable(path)
+        except UserError as exc:
+            cause = exc.__cause__
+            if not (db_path.exists() and isinstance(cause, OSError) and cause.errno in _READ_ONLY_ERRNOS):
+                raise
+            read_only = (
+                True  # a workspace on a CD, a locked USB stick or a read-only share: look, don't touch
+            )
+            notices.append(
+                UserError(
+                    N_("The workspace folder {path} is read-only, so the workspace was opened read-only."),
+                    N_(
+                        "You can look at and print everything; to make changes, copy the folder to a writable disk."
+                    ),
+                    path=str(path),
+                )
+            )
     lock = None if read_only else _acquire_lock(path)
     try:
         existed = db_path.exists() and db_path.stat().st_size > 0
         if existed:
             _check_header(db_path)
+            verdict = health.quick_check(db_path)
+            if verdict != "ok":
+                if not read_only or not health.readable(db_path):
+                    raise DamagedWorkspaceError(
+                        N_("The workspace database {path} is damaged: {detail}."),
+                        N_(
+                            "Nothing was repaired or deleted. Open it read-only to look at what can still be "
+                            "read, or restore the workspace from a backup."
+                        )
+                        if health.readable(db_path)
+                        else N_("Nothing was changed. Restore the workspace from a backup."),
+                        db_path=db_path,
+                        read_only_possible=health.readable(db_path),
+                        path=str(db_path),
+                        detail=verdict,
+                    )
+                notices.append(health.damaged_database_message(verdict))
         current = _schema_revision(db_path) if existed else None
         if current is not None and current not in SCHEMA_REVISIONS:
             raise SchemaTooNewError(
@@ -134,8 +261,9 @@ def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) 
                 N_("Install the newer SafetyDesk to open it; nothing in the workspace was changed."),
                 rev=current,
             )
-        engine = make_engine(db_path, read_only=read_only)
-        ws = Workspace(path=path, engine=engine, read_only=read_only, _lock=lock)
+        immutable = read_only and existed and health.needs_immutable(db_path)
+        engine = make_engine(db_path, read_only=read_only, immutable=immutable)
+        ws = Workspace(path=path, engine=engine, read_only=read_only, notices=notices, _lock=lock)
         if current != SCHEMA_HEAD:
             if read_only:
                 engine.dispose()
@@ -144,10 +272,15 @@ def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) 
                     N_("Open it normally once; SafetyDesk backs it up and upgrades it."),
                 )
             _migrate(ws, current)
-        for sub in ("attachments", "backups"):
-            if not read_only:
-                (path / sub).mkdir(exist_ok=True)
+        had_attachments = (path / "attachments").is_dir()
         ws.device_id = _device_id(ws)
+        stored = _attachment_count(ws) if existed and not had_attachments else 0
+        if stored:
+            # Never paper over it with an empty folder: the records stay, their files show as missing.
+            ws.notices.append(health.missing_folder_message(stored))
+        for sub in ("attachments", "backups"):
+            if not read_only and not (sub == "attachments" and stored):
+                (path / sub).mkdir(exist_ok=True)
         return ws
     except BaseException:
         if lock is not None:
@@ -195,19 +328,29 @@ def _acquire_lock(path: Path) -> FileLock:
 
 
 def _check_header(db_path: Path) -> None:
-    with db_path.open("rb") as fh:
-        header = fh.read(16)
-    if header != SQLITE_HEADER:
-        raise CorruptWorkspaceError(
+    problem = health.header_problem(db_path)
+    if problem == "not an SQLite database":
+        raise DamagedWorkspaceError(
             N_("The workspace file {path} is not a SafetyDesk database or is damaged."),
             N_("Restore it from a backup (safetydesk restore); the damaged file was not changed."),
+            db_path=db_path,
+            read_only_possible=False,
             path=str(db_path),
         )
 
 
+def _attachment_count(ws: Workspace) -> int:
+    from sqlalchemy import func, select
+
+    from safetydesk.core.db.tables import attachments
+
+    with ws.reader() as conn:
+        return int(conn.execute(select(func.count()).select_from(attachments)).scalar() or 0)
+
+
 def _schema_revision(db_path: Path) -> str | None:
     try:
-        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        con = health._connect_ro(db_path)
         try:
             rows = con.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -226,9 +369,11 @@ def _schema_revision(db_path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptWorkspaceError(
+        raise DamagedWorkspaceError(
             N_("The workspace database {path} cannot be read: {reason}."),
             N_("Restore it from a backup (safetydesk restore); the damaged file was not changed."),
+            db_path=db_path,
+            read_only_possible=False,
             path=str(db_path),
             reason=str(exc),
         ) from exc
