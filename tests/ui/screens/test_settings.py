@@ -88,6 +88,8 @@ def test_approval_titles_and_language_and_backup_choice(qtbot: QtBot, ws: Worksp
     screen.language.setCurrentIndex(screen.language.findData("en"))
     screen.schedule.setCurrentIndex(screen.schedule.findData("weekly"))
     screen.backup_folder.setText(str(tmp_path / "usb"))
+    assert not screen.keep_original.isChecked()
+    screen.keep_original.setChecked(True)
     assert screen.has_unsaved_changes()
     screen.save()
     qtbot.waitUntil(lambda: not screen.has_unsaved_changes(), timeout=5000)
@@ -99,6 +101,7 @@ def test_approval_titles_and_language_and_backup_choice(qtbot: QtBot, ws: Worksp
         "weekly",
         str(tmp_path / "usb"),
     )
+    assert saved.keep_original_photos
     assert remembered_language() == "en" and QSettings().value(LANGUAGE_KEY) == "en"
     screen.ctx.tasks.wait()
 

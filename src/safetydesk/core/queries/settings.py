@@ -75,6 +75,7 @@ class CompanySettings:
     keep_daily: int = 7
     keep_weekly: int = 4
     keep_monthly: int = 12
+    keep_original_photos: bool = False
 
 
 def raw_settings(ws: Workspace) -> dict[str, Any]:
@@ -146,6 +147,7 @@ def load_settings(ws: Workspace) -> CompanySettings:
         keep_daily=_count(raw.get(BACKUP_KEEP_DAILY), 7),
         keep_weekly=_count(raw.get(BACKUP_KEEP_WEEKLY), 4),
         keep_monthly=_count(raw.get(BACKUP_KEEP_MONTHLY), 12),
+        keep_original_photos=raw.get(PHOTOS_KEEP_ORIGINAL) is True,
     )
 
 

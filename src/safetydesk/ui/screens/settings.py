@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -46,6 +47,7 @@ from safetydesk.core.queries.settings import (
     COMPANY_REPRESENTATIVE,
     COMPANY_SEAL,
     COMPANY_SIGNATURE,
+    PHOTOS_KEEP_ORIGINAL,
     UI_LANGUAGE,
     CompanySettings,
     StoredImage,
@@ -286,6 +288,12 @@ class SettingsScreen(Screen):
         folder_row.addWidget(self.default_folder)
         bform.addRow(_("Schedule"), self.schedule)
         bform.addRow(_("Folder"), folder_row)
+        self.keep_original = QCheckBox(_("Also keep the original of every photo (larger backups)"))
+        self.keep_original.setObjectName("keep-original-photos")
+        self.keep_original.setToolTip(
+            _("Photos are stored upright and at most 2,560 pixels wide; this also keeps the file as taken.")
+        )
+        self.keep_original.toggled.connect(self._touched)
         keep_row = QHBoxLayout()
         self.keep: dict[str, QSpinBox] = {}
         for key, label in (
@@ -302,6 +310,7 @@ class SettingsScreen(Screen):
             keep_row.addWidget(spin)
         keep_row.addStretch(1)
         bform.addRow(_("Keep"), keep_row)
+        bform.addRow("", self.keep_original)
         backup_note = QLabel(
             _(
                 "SafetyDesk checks every hour while it runs and makes one backup a day (database and "
@@ -464,6 +473,7 @@ class SettingsScreen(Screen):
             (BACKUP_KEEP_MONTHLY, current.keep_monthly),
         ):
             self.keep[key].setValue(count)
+        self.keep_original.setChecked(current.keep_original_photos)
         self._loading = False
         self.dirty = False
         self.pending_images = {}
@@ -505,6 +515,7 @@ class SettingsScreen(Screen):
             BACKUP_SCHEDULE: self.schedule.currentData(),
             BACKUP_FOLDER: self.backup_folder.text(),
             **{key: spin.value() for key, spin in self.keep.items()},
+            PHOTOS_KEEP_ORIGINAL: self.keep_original.isChecked(),
         }
 
     def _saved(self, language_changed: bool) -> None:
