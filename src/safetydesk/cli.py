@@ -106,12 +106,29 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="write a full backup (.sdbackup) while the workspace stays usable")
     _workspace_arg(backup)
     backup.add_argument("--out", type=Path, default=None, help="backup file or folder (default: backups/)")
+    backup.add_argument(
+        "--rotate",
+        action="store_true",
+        help="the scheduled backup: today's copy in the configured folder if missing, then prune old ones",
+    )
 
     restore = sub.add_parser(
         "restore", help="check a backup, then restore it (the current data is kept aside)"
     )
     _workspace_arg(restore)
     restore.add_argument("backup", type=Path, help="the .sdbackup file")
+
+    pack = sub.add_parser("pack", help="export the workspace as a password-encrypted package (.sdpack)")
+    _workspace_arg(pack)
+    pack.add_argument("--out", type=Path, required=True, help="the .sdpack file to write")
+    pack.add_argument("--password-file", type=Path, default=None, help="read the password from this file")
+
+    unpack = sub.add_parser("unpack", help="check and unpack a .sdpack into a new, empty workspace folder")
+    unpack.add_argument("package", type=Path, help="the .sdpack file")
+    unpack.add_argument(
+        "--workspace", "-w", type=Path, required=True, help="the new (empty) workspace folder"
+    )
+    unpack.add_argument("--password-file", type=Path, default=None, help="read the password from this file")
 
     model = sub.add_parser("model", help="the embedded model: hazard reader and risky-area ranking")
     _workspace_arg(model)
@@ -188,6 +205,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", dest="report_lang", choices=("ko", "en"), default=None, help="language of the binder"
     )
     binder.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    exchange_kinds = ("workers", "equipment", "templates", "risk-assessment")
+    import_ = sub.add_parser(
+        "import", help="import an Excel (.xlsx) or CSV file: checked first, all rows or none"
+    )
+    _workspace_arg(import_)
+    import_.add_argument("kind", choices=exchange_kinds, help="what the file holds")
+    import_.add_argument("file", type=Path, help="the .xlsx or .csv file")
+    import_.add_argument("--dry-run", action="store_true", help="only show the preview; change nothing")
+    export = sub.add_parser(
+        "export", help="export to Excel (.xlsx) or CSV (risk assessments in the KRAS layout)"
+    )
+    _workspace_arg(export)
+    export.add_argument("kind", choices=exchange_kinds, help="what to export")
+    export.add_argument("file", type=Path, help="the .xlsx or .csv file to write")
+    export.add_argument(
+        "--id", dest="record_id", default=None, help="risk assessment id (default: the latest)"
+    )
     return parser
 
 
@@ -261,21 +296,19 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     try:
         with ws.reader() as conn:
             report = verify(conn)
-            bad_files: list[str] = []
-            if args.attachments:
-                from sqlalchemy import select
+        bad_files: list[str] = []
+        health_messages: list[str] = []
+        database = "ok"
+        if args.attachments:
+            from safetydesk.core.workspace.health import check_workspace
 
-                from safetydesk.core.db.tables import attachments
-
-                store = ws.attachments
-                bad_files = [
-                    sha
-                    for sha in conn.execute(select(attachments.c.sha256)).scalars()
-                    if not store.check(sha)
-                ]
+            health = check_workspace(ws, hashes="all")
+            bad_files = [p.sha256 for p in health.problems]
+            health_messages = [m.text() for m in health.messages()]
+            database = health.database
     finally:
         ws.close()
-    ok = report.ok and not bad_files
+    ok = report.ok and not bad_files and database == "ok"
     if args.json:
         print(
             json.dumps(
@@ -287,6 +320,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                     "broken_reason": report.broken_reason,
                     "tampered": [{"entity": e, "id": i, "reason": r} for e, i, r in report.tampered],
                     "bad_attachments": bad_files,
+                    "database": database,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -307,6 +341,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(f"… +{len(report.tampered) - 50}")
     for sha in bad_files:
         print(_("Attachment {sha} is missing or damaged.").format(sha=sha))
+    for message in health_messages:
+        print(message)
     if ok:
         print(_("All {records} records match the audit chain.").format(records=report.records))
     return 0 if ok else 1
@@ -661,6 +697,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from safetydesk.core.workspace.archive import create_backup
     from safetydesk.core.workspace.workspace import open_workspace
 
+    if args.rotate:
+        return _rotate(args)
     ws = open_workspace(_workspace_path(args), create=False, read_only=True)
     try:
         info = create_backup(ws, args.out)
@@ -669,6 +707,75 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     print(
         _("Backup written: {path} ({size:,} bytes, {count} attachments)").format(
             path=info.path, size=info.size, count=info.attachments
+        )
+    )
+    return 0
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.rotation import run_from_settings
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    with open_workspace(_workspace_path(args), create=False) as ws:
+        result = run_from_settings(ws)
+    if result is None:
+        print(_("Automatic backups are off (Settings → Backups)."))
+        return 0
+    if result.created is not None:
+        created = result.created
+        print(
+            _("Backup written: {path} ({size:,} bytes, {count} attachments)").format(
+                path=created.path, size=created.size, count=created.attachments
+            )
+        )
+    print(
+        _("{kept} backups kept, {deleted} old ones removed.").format(
+            kept=len(result.kept), deleted=len(result.deleted)
+        )
+    )
+    return 0
+
+
+def _read_password(args: argparse.Namespace, confirm: bool) -> str:
+    import getpass
+
+    if args.password_file is not None:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    password = getpass.getpass(_("Package password: "))
+    if confirm and getpass.getpass(_("Repeat the password: ")) != password:
+        from safetydesk.core.errors import ValidationError
+
+        raise ValidationError(N_("The two passwords differ."), N_("Type the same password twice."))
+    return password
+
+
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.pack import check_password, pack_workspace
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    password = _read_password(args, confirm=True)
+    check_password(password)
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        info = pack_workspace(ws, args.out, password)
+    finally:
+        ws.close()
+    print(
+        _("Encrypted package written: {path} ({size:,} bytes, {count} attachments)").format(
+            path=info.path, size=info.size, count=info.attachments
+        )
+    )
+    return 0
+
+
+def _cmd_unpack(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.pack import unpack_package
+
+    info = unpack_package(args.package, args.workspace, _read_password(args, confirm=False))
+    print(
+        _("Package checked ({records} records) and unpacked into {path}.").format(
+            records=info.records_checked, path=info.workspace
         )
     )
     return 0
@@ -802,13 +909,50 @@ def _print_generated(generated: Any) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from safetydesk.core.exchange import ImportRejectedError, apply_import, preview_import
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=args.dry_run)
+    try:
+        preview = preview_import(ws, args.kind, args.file)
+        print(preview.summary())
+        if preview.problems:
+            raise ImportRejectedError(preview.problems)
+        if args.dry_run:
+            print(_("Dry run: nothing was changed."))
+            return 0
+        changes = apply_import(ws, preview)
+    finally:
+        ws.close()
+    print(_("Imported: {n} records written.").format(n=len(changes.items)))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from safetydesk.core.exchange import export
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    ws = open_workspace(_workspace_path(args), create=False, read_only=True)
+    try:
+        count = export(ws, args.kind, args.file, assessment_id=args.record_id)
+    finally:
+        ws.close()
+    print(_("Exported {n} rows to {path}.").format(n=count, path=args.file))
+    return 0
+
+
 _COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
     "binder": _cmd_binder,
     "gui": _cmd_gui,
     "demo": _cmd_demo,
     "verify": _cmd_verify,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "pack": _cmd_pack,
+    "unpack": _cmd_unpack,
     "templates": _cmd_templates,
     "report": _cmd_report,
     "model": _cmd_model,

@@ -81,6 +81,7 @@ from safetydesk.ui.screens.emergency_common import (
     fill_codes,
     select_data,
 )
+from safetydesk.ui.widgets.import_dialog import choose_and_import
 from safetydesk.ui.widgets.list_view import ListView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -182,6 +183,11 @@ class RosterPage(QWidget):
         self.new_button = QPushButton(_("New person"))
         self.save_button = QPushButton(_("Save"))
         buttons.addWidget(self.new_button)
+        self.excel_button = QPushButton(_("Import from Excel…"))  # issue 7: Excel/CSV exchange
+        self.excel_button.clicked.connect(
+            lambda: choose_and_import(self.ctx, "workers", self, self._imported)
+        )
+        buttons.addWidget(self.excel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         box.addLayout(buttons)
@@ -220,6 +226,9 @@ class RosterPage(QWidget):
             return
         if self.kind_box.currentData() == "supervisor":
             select_data(self.job_box, "supervisor")
+
+    def _imported(self, _changes: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         self.list.refresh()

@@ -40,6 +40,7 @@ from safetydesk.ui.screens.plant.lists import (
     prime_sort,
     select_record,
 )
+from safetydesk.ui.widgets.import_dialog import choose_and_import
 from safetydesk.ui.widgets.list_view import ListView
 
 STATUTORY_CHOICES = (
@@ -185,6 +186,11 @@ class EquipmentPanel(QWidget):
         self.save_button.setObjectName("eq-save")
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.remove_button)
+        self.excel_button = QPushButton(_("Import from Excel…"))  # issue 7: Excel/CSV exchange
+        self.excel_button.clicked.connect(
+            lambda: choose_and_import(self.ctx, "equipment", self, self._imported)
+        )
+        buttons.addWidget(self.excel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
@@ -294,6 +300,9 @@ class EquipmentPanel(QWidget):
             self._loading = True
             self._select_data(self.area, self.detail.area_id)
             self._loading = False
+
+    def _imported(self, _changes: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         if self.site is not None:

@@ -46,6 +46,7 @@ from safetydesk.ui.screens.risk.header import AssessmentForm, scale_key, scale_n
 from safetydesk.ui.screens.risk.items_model import COLUMN_INDEX, COLUMNS, RiskItemsModel, hidden_columns
 from safetydesk.ui.screens.risk.list_look import show_sort, wrap_header
 from safetydesk.ui.widgets.hazard_hint import HazardHint
+from safetydesk.ui.widgets.import_dialog import choose_and_import
 from safetydesk.ui.widgets.list_view import ListView
 from safetydesk.ui.widgets.retention import RetentionBadge
 
@@ -166,6 +167,11 @@ class RiskScreen(Screen):
         self.open_button.setEnabled(False)
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
+        self.excel_button = QPushButton(_("Import from Excel…"))  # issue 7: Excel/CSV exchange
+        self.excel_button.clicked.connect(
+            lambda: choose_and_import(self.ctx, "risk-assessment", self, self._imported)
+        )
+        bar.addWidget(self.excel_button)
         bar.addStretch(1)
         box.addLayout(bar)
         self.list = ListView(
@@ -346,6 +352,9 @@ class RiskScreen(Screen):
         return page
 
     # -- screen commands ---------------------------------------------------------------------------
+
+    def _imported(self, _changes: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         ops.load_reference(self.ctx, self, self._reference_loaded, self._show_error)
