@@ -332,6 +332,9 @@ def test_risk_assessment_kras_round_trip(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_kras_header_has_the_eleven_columns_and_risk_product(ws: Workspace, tmp_path: Path) -> None:
+    from safetydesk.core.i18n import set_language
+
+    set_language("ko")  # the KRAS headers are written in the user's language; this test reads Korean
     refs = base_refs(ws)
     out = tmp_path / "kras.xlsx"
     export(ws, "risk-assessment", out, assessment_id=_assessment(ws, refs))

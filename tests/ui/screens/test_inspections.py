@@ -220,11 +220,11 @@ def test_photo_drop_and_size_limit(qtbot: QtBot, ws: Workspace, tmp_path: Path) 
     huge = tmp_path / "huge.jpg"
     with huge.open("wb") as fh:
         fh.write(b"\xff\xd8\xff")
-        fh.truncate(25 * 1024 * 1024 + 1)
+        fh.truncate(40 * 1024 * 1024 + 1)
     card.add_photos([huge])
     qtbot.waitUntil(lambda: bool(screen.findChildren(QMessageBox)), timeout=5000)
     (box,) = screen.findChildren(QMessageBox)
-    assert "25 MB" in box.text() and "huge.jpg" in box.text()
+    assert "40 MB" in box.text() and "huge.jpg" in box.text()
     box.close()
     assert card.photos is not None and len(card.photos.shas()) == 1
     screen.ctx.tasks.wait()

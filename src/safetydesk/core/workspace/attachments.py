@@ -2,6 +2,10 @@
 
 A file is written to a temporary name, fsynced and renamed into place before the row that points
 at it commits, so a crash can leave an unreferenced file but never a referenced, missing one.
+The order, proven by ``tests/faults``: bytes → ``.tmp-*`` file → fsync → rename → fsync of the
+folder (and of ``attachments/`` when the two-letter folder is new) → the row commits. A crash
+mid-write leaves only a ``.tmp-*`` file: hidden (dot name, not a SHA-256 path) and removed by
+``remove_temp_files`` while the workspace lock is held.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_
 
 CHUNK = 1 << 20
+TEMP_PREFIX = ".tmp-"
 
 
 class AttachmentStore:
@@ -75,10 +80,28 @@ class AttachmentStore:
                 digest.update(chunk)
         return digest.hexdigest() == sha256
 
+    def temp_files(self) -> list[Path]:
+        """Half-written files a crash left behind (never referenced: rows commit after the rename)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.glob(f"??/{TEMP_PREFIX}*") if p.is_file())
+
+    def remove_temp_files(self) -> int:
+        """Delete crash leftovers; call only while holding the workspace lock (no writer is running)."""
+        removed = 0
+        for path in self.temp_files():
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
     def _write_atomically(self, sha: str, chunks: object) -> None:
         target = self.path_for(sha)
+        new_folder = not target.parent.is_dir()
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:  # type: ignore[attr-defined]
@@ -86,7 +109,9 @@ class AttachmentStore:
                 out.flush()
                 os.fsync(out.fileno())
             Path(tmp_name).replace(target)
-            _fsync_dir(target.parent)
+            _fsync_dir(target.parent)  # the rename itself must survive a power cut
+            if new_folder:
+                _fsync_dir(self.root)  # and so must the new two-letter folder's entry
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise

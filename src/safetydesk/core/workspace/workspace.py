@@ -234,6 +234,8 @@ def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) 
             )
     lock = None if read_only else _acquire_lock(path)
     try:
+        if lock is not None:
+            _finish_interrupted_write(db_path)
         existed = db_path.exists() and db_path.stat().st_size > 0
         if existed:
             _check_header(db_path)
@@ -287,6 +289,27 @@ def open_workspace(path: Path, *, create: bool = True, read_only: bool = False) 
             lock.release()
             (path / f"{LOCK_NAME}.json").unlink(missing_ok=True)
         raise
+
+
+def _finish_interrupted_write(db_path: Path) -> None:
+    """Let SQLite roll back a write a crash interrupted before anything looks at the file read-only.
+
+    A process killed during its first write leaves a hot ``-journal`` (and a database file whose first
+    page may not be written yet); read-only checks would call that damage. Opening it read-write is
+    what SQLite's own recovery needs: it restores the file to its last committed state. Only done
+    while holding the workspace lock, so no other SafetyDesk is writing. Found by ``tests/faults``.
+    """
+    journal = db_path.with_name(db_path.name + "-journal")
+    if not db_path.exists() or not journal.exists() or journal.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(db_path, isolation_level=None)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        pass  # genuinely damaged: the checks below say so
 
 
 def _check_writable(path: Path) -> None:
