@@ -22,7 +22,7 @@ from safetydesk.core.errors import UserError
 from safetydesk.core.i18n import N_, _
 
 if TYPE_CHECKING:
-    from safetydesk.core.services.base import Tx
+    from safetydesk.core.services.base import Changes, Tx
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -741,3 +741,25 @@ def bulk_create(tx: Tx, entity: str, rows: Sequence[Mapping[str, Any]], *, chunk
     for rid in ids:
         tx.touch_outbox_only(entity, rid, stored[rid])
     return ids
+
+
+Writes = list[tuple[str | None, dict[str, Any]]]  # (id of the record to update, or None to create; values)
+
+
+def finish_rows_preview(out: Preview, table: Table, writes: Writes) -> Preview:
+    """Fill a row-per-record preview (workers, equipment) from the checked writes."""
+    out.rows = len(table.rows)
+    out.create = sum(1 for target, _values in writes if target is None)
+    out.update = len(writes) - out.create
+    out.sample = [values for _target, values in writes[:20]]
+    out.payload = writes
+    return out
+
+
+def apply_rows(tx: Tx, entity: str, payload: Writes) -> Changes:
+    """Update the matched records one by one and create the new ones in bulk, in the caller's transaction."""
+    for target, values in payload:
+        if target is not None:
+            tx.update(entity, target, values)
+    bulk_create(tx, entity, [values for target, values in payload if target is None])
+    return tx.finish()

@@ -19,8 +19,10 @@ from safetydesk.core.exchange.common import (
     Preview,
     Problem,
     Sheet,
-    bulk_create,
+    Writes,
+    apply_rows,
     duplicate_check,
+    finish_rows_preview,
     read_table,
     write_rows,
 )
@@ -115,20 +117,11 @@ def preview(ws: Workspace, path: Path, sheets: list[Sheet], *, today: date | Non
         if current_id is None:
             row["site_id"] = site
         writes.append((current_id, row))
-    out.rows = len(table.rows)
-    out.create = sum(1 for t, _v in writes if t is None)
-    out.update = len(writes) - out.create
-    out.sample = [v for _t, v in writes[:20]]
-    out.payload = writes
-    return out
+    return finish_rows_preview(out, table, writes)
 
 
-def apply(tx: Tx, payload: list[tuple[str | None, dict[str, Any]]]) -> Changes:
-    for target, values in payload:
-        if target is not None:
-            tx.update("equipment", target, values)
-    bulk_create(tx, "equipment", [values for target, values in payload if target is None])
-    return tx.finish()
+def apply(tx: Tx, payload: Writes) -> Changes:
+    return apply_rows(tx, "equipment", payload)
 
 
 def export(ws: Workspace, path: Path) -> int:

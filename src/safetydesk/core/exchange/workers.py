@@ -14,8 +14,10 @@ from safetydesk.core.exchange.common import (
     Preview,
     Problem,
     Sheet,
-    bulk_create,
+    Writes,
+    apply_rows,
     duplicate_check,
+    finish_rows_preview,
     read_table,
     write_rows,
 )
@@ -121,20 +123,11 @@ def preview(ws: Workspace, path: Path, sheets: list[Sheet]) -> Preview:
             writes.append((None, {**checked, "site_id": site, "roles": []}))
         else:
             writes.append((target, {k: v for k, v in checked.items() if k in present or k == "name"}))
-    out.rows = len(table.rows)
-    out.create = sum(1 for t, _v in writes if t is None)
-    out.update = len(writes) - out.create
-    out.sample = [v for _t, v in writes[:20]]
-    out.payload = writes
-    return out
+    return finish_rows_preview(out, table, writes)
 
 
-def apply(tx: Tx, payload: list[tuple[str | None, dict[str, Any]]]) -> Changes:
-    for target, values in payload:
-        if target is not None:
-            tx.update("people", target, values)
-    bulk_create(tx, "people", [values for target, values in payload if target is None])
-    return tx.finish()
+def apply(tx: Tx, payload: Writes) -> Changes:
+    return apply_rows(tx, "people", payload)
 
 
 def export(ws: Workspace, path: Path) -> int:
