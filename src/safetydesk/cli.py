@@ -206,6 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     binder.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
+    open_ = sub.add_parser(
+        "open", help="open a .sdpack package (what double-clicking it does): unpacked into a new workspace"
+    )
+    open_.add_argument("file", type=Path, help="the .sdpack file")
+    open_.add_argument(
+        "--into", type=Path, default=None, help="folder for the new workspace (default: next to the user's)"
+    )
+
     exchange_kinds = ("workers", "equipment", "templates", "risk-assessment")
     import_ = sub.add_parser(
         "import", help="import an Excel (.xlsx) or CSV file: checked first, all rows or none"
@@ -257,6 +265,17 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from safetydesk.ui.app import run_app
 
     return run_app(_workspace_path(args), screenshot_dir=args.screenshot)
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from safetydesk.core.workspace.opening import require_package
+    from safetydesk.core.workspace.workspace import default_workspace_dir
+
+    require_package(args.file)
+    from safetydesk.ui.open_file import open_package_window
+
+    workspaces = args.into or default_workspace_dir().parent / "workspaces"
+    return open_package_window(args.file, workspaces)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -943,6 +962,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "open": _cmd_open,
     "import": _cmd_import,
     "export": _cmd_export,
     "binder": _cmd_binder,
