@@ -12,8 +12,9 @@ Steps (each timed):
 4. self-test   — run the frozen ``SafetyDesk --self-test`` (resources, workspace + migrations, every
                  list query, PDF with Hangul, scikit-learn model save/load, the shipped hazard model reading
                  Korean); a failure stops the build;
-   smoke       — the frozen app builds the demo workspace, opens every screen on it (``--screenshot``)
-                 and verifies its audit chain: the imports only a screen makes are exercised too;
+   smoke       — the frozen app builds the demo workspace, opens every screen on it (``--screenshot``),
+                 packs it into an encrypted ``.sdpack``, unpacks that elsewhere and verifies the copy's
+                 audit chain: the imports only a screen or a command makes are exercised too;
 5. measure     — bundle size with its largest parts, and the frozen start to the main window
                  (``SAFETYDESK_STARTUP_PROBE=1``) on a temporary workspace;
 6. nsis        — ``makensis installer/safetydesk.nsi``. On Windows this is the installer
@@ -186,10 +187,15 @@ def run_smoke() -> dict[str, Any]:
         workspace, shots = Path(tmp) / "demo", Path(tmp) / "shots"
         env = frozen_env()
         env.setdefault("QT_QPA_PLATFORM", "offscreen")  # screenshots need no desktop
+        secret, pack, moved = Path(tmp) / "password.txt", Path(tmp) / "demo.sdpack", Path(tmp) / "moved"
+        secret.write_text("smoke-test password", encoding="utf-8")
         for args in (
             ["demo", "--workspace", str(workspace)],
             ["--workspace", str(workspace), "--screenshot", str(shots)],
-            ["--lang", "en", "verify", "--workspace", str(workspace)],
+            # the encrypted package round trip exercises the bundled cryptography (Rust) extension
+            ["pack", "--workspace", str(workspace), "--out", str(pack), "--password-file", str(secret)],
+            ["unpack", str(pack), "--workspace", str(moved), "--password-file", str(secret)],
+            ["--lang", "en", "verify", "--workspace", str(moved)],
         ):
             result = subprocess.run(
                 [str(EXE), *args],
