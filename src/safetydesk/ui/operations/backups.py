@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from safetydesk.core.queries.settings import load_settings
-from safetydesk.core.workspace.archive import BackupInfo, RestoreInfo, restore_open_workspace
-from safetydesk.core.workspace.pack import PackInfo, pack_workspace, unpack_package
 from safetydesk.core.workspace.rotation import (
     BackupFile,
     RotationResult,
@@ -21,6 +20,12 @@ from safetydesk.core.workspace.rotation import (
 )
 from safetydesk.ui.context import AppContext
 from safetydesk.ui.operations.common import Failed
+
+if (
+    TYPE_CHECKING
+):  # the archive and the encryption load when a restore or a package is asked for, not at start-up
+    from safetydesk.core.workspace.archive import BackupInfo, RestoreInfo
+    from safetydesk.core.workspace.pack import PackInfo
 
 HOUR_MS = 60 * 60 * 1000
 FIRST_CHECK_MS = 5000  # after the first paint, so start-up stays quick
@@ -53,6 +58,8 @@ def restore(
     ctx: AppContext, owner: QObject, archive: Path, on_done: Callable[[RestoreInfo], None], on_error: Failed
 ) -> None:
     """Check, close, swap and reopen on the database lane (nothing else runs there meanwhile)."""
+    from safetydesk.core.workspace.archive import restore_open_workspace
+
     ctx.tasks.run_db(lambda: restore_open_workspace(ctx.workspace, archive), on_done, on_error, owner)
 
 
@@ -64,6 +71,8 @@ def export_pack(
     on_done: Callable[[PackInfo], None],
     on_error: Failed,
 ) -> None:
+    from safetydesk.core.workspace.pack import pack_workspace
+
     ctx.tasks.run_db(lambda: pack_workspace(ctx.workspace, out, password), on_done, on_error, owner)
 
 
@@ -76,6 +85,8 @@ def import_pack(
     on_done: Callable[[RestoreInfo], None],
     on_error: Failed,
 ) -> None:
+    from safetydesk.core.workspace.pack import unpack_package
+
     ctx.tasks.run_cpu(lambda: unpack_package(pack, target, password), on_done, on_error, owner)
 
 
