@@ -48,6 +48,7 @@ from safetydesk.ui.operations import budget as ops
 from safetydesk.ui.screens import emergency_common as common
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.emergency_common import DateField, ErrorBanner, select_data
+from safetydesk.ui.widgets.tables import record_table
 
 MAX_WON = 2_000_000_000
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -78,24 +79,6 @@ def _item(text: str, *, align: Qt.AlignmentFlag | None = None, data: object = No
     if data is not None:
         cell.setData(Qt.ItemDataRole.UserRole, data)
     return cell
-
-
-def _table(name: str, headers: tuple[str, ...], widths: tuple[int, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels([_(h) for h in headers])
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    return table
 
 
 def _amount_box(name: str) -> QSpinBox:
@@ -135,7 +118,7 @@ class BudgetScreen(Screen):
         bar.addWidget(self.total_label, 1)
         self.layout_.addLayout(bar)
 
-        self.categories = _table("budgetCategories", CATEGORY_HEADERS, (330, 60, 150, 150))
+        self.categories = record_table("budgetCategories", CATEGORY_HEADERS, (330, 60, 150, 150))
         self.categories.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.categories.setFixedHeight(24 * 3 + 30)
         self.layout_.addWidget(self.categories)
@@ -167,7 +150,7 @@ class BudgetScreen(Screen):
 
     def _lines_part(self) -> QWidget:
         part = QSplitter(Qt.Orientation.Horizontal)
-        self.lines = _table("budgetLines", LINE_HEADERS, (40, 130, 200, 110, 110, 110))
+        self.lines = record_table("budgetLines", LINE_HEADERS, (40, 130, 200, 110, 110, 110))
         self.lines.horizontalHeader().setStretchLastSection(False)
         self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         part.addWidget(self.lines)
@@ -220,7 +203,7 @@ class BudgetScreen(Screen):
         head.addWidget(self.spend_caption, 1)
         head.addWidget(self.whole_year)
         box.addLayout(head)
-        self.spends = _table("budgetSpends", SPEND_HEADERS, (90, 115, 240, 180))
+        self.spends = record_table("budgetSpends", SPEND_HEADERS, (90, 115, 240, 180))
         box.addWidget(self.spends, 1)
         part.addWidget(left)
         group = QGroupBox(_("Spending"))

@@ -83,6 +83,7 @@ from safetydesk.ui.screens.emergency_common import (
 )
 from safetydesk.ui.widgets.import_dialog import choose_and_import
 from safetydesk.ui.widgets.list_view import ListView
+from safetydesk.ui.widgets.tables import record_table
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -887,22 +888,6 @@ def _cell(text: str, data: object = None) -> QTableWidgetItem:
     return item
 
 
-def _grid(name: str, headers: Sequence[str], widths: Sequence[int]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels([_(h) for h in headers])
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    table.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    return table
-
-
 def moel_text(a: AppointmentRow, today: date) -> str:
     """The MOEL report cell: the date, 'late' when after the 14 days, or what is still due."""
     due = a.report_due
@@ -1226,7 +1211,9 @@ class AppointmentsPage(QWidget):
         for b in (self.appoint_button, self.report_button, self.end_button):
             head.addWidget(b)
         box.addLayout(head)
-        self.appointment_table = _grid("appointmentTable", APPOINTMENT_HEADERS, (190, 90, 100, 330, 110))
+        self.appointment_table = record_table(
+            "appointmentTable", APPOINTMENT_HEADERS, (190, 90, 100, 330, 110)
+        )
         box.addWidget(self.appointment_table, 1)
         split.addWidget(top)
 
@@ -1249,7 +1236,9 @@ class AppointmentsPage(QWidget):
         for b in (self.evaluate_button, self.open_button, self.complete_button, self.delete_button):
             head.addWidget(b)
         box.addLayout(head)
-        self.evaluation_table = _grid("evaluationTable", EVALUATION_HEADERS, (110, 170, 150, 100, 90, 110))
+        self.evaluation_table = record_table(
+            "evaluationTable", EVALUATION_HEADERS, (110, 170, 150, 100, 90, 110)
+        )
         box.addWidget(self.evaluation_table, 1)
         note = QLabel(
             _(
