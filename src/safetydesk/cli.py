@@ -231,7 +231,34 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--id", dest="record_id", default=None, help="risk assessment id (default: the latest)"
     )
+    _add_sync_parser(sub)
     return parser
+
+
+def _add_sync_parser(sub: Any) -> None:
+    sync = sub.add_parser("sync", help="optional cloud sync with the firm's server: enrol, sync, conflicts")
+    _workspace_arg(sync)
+    actions = sync.add_subparsers(dest="sync_command", metavar="ACTION")
+    enroll = actions.add_parser("enroll", help="enrol this workspace with a code from the administrator")
+    enroll.add_argument("--url", required=True, help="the sync server, e.g. https://sync.example.com")
+    enroll.add_argument("--code", required=True, help="the enrolment code")
+    enroll.add_argument("--name", default=None, help="this PC's name (default: the computer name)")
+    enroll.add_argument("--ca-file", default=None, help="CA certificate of a self-hosted server")
+    actions.add_parser("now", help="sync now: photos up, changes up, changes down, photos down")
+    actions.add_parser("status", help="pending changes, photos, last sync, last error, open conflicts")
+    conflicts = actions.add_parser("conflicts", help="list the conflicts the server recorded")
+    conflicts.add_argument("--all", action="store_true", help="include resolved conflicts")
+    resolve = actions.add_parser("resolve", help="resolve a conflict: keep the winner, the loser or a merge")
+    resolve.add_argument("conflict_id", help="the conflict's id (or its first 8 characters)")
+    resolve.add_argument("--keep", choices=("winner", "loser", "merged"), required=True)
+    resolve.add_argument("--value", default=None, help="the merged value (JSON, or plain text)")
+    resolve.add_argument("--actor", default=None, help="who resolves it (default: the login name)")
+    code = actions.add_parser("code", help="make an enrolment code for another PC of the firm")
+    code.add_argument("--hours", type=int, default=24, help="how long the code works (1-24 hours)")
+    actions.add_parser("disable", help="stop syncing this workspace (data and unsent changes are kept)")
+    for action in actions.choices.values():
+        _workspace_arg(action)
+        action.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def _workspace_path(args: argparse.Namespace) -> Path:
@@ -961,6 +988,143 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from safetydesk.core.sync import client as sync
+    from safetydesk.core.workspace.workspace import open_workspace
+
+    action = args.sync_command
+    if action is None:
+        raise UserError(
+            N_("Choose what sync should do."),
+            N_("Run “safetydesk sync --help” to see the actions."),
+        )
+    as_json = bool(getattr(args, "json", False))
+    ws = open_workspace(_workspace_path(args), create=action == "enroll")
+    try:
+        if action == "enroll":
+            import socket
+
+            result = sync.enroll(
+                ws,
+                url=args.url,
+                code=args.code,
+                device_name=args.name or socket.gethostname(),
+                ca_file=args.ca_file,
+            )
+            out: Any = asdict(result)
+            text = (
+                _("Enrolled as the first PC of {tenant}: this workspace's records are sent at the next sync.")
+                if result.mode == "first"
+                else _("Enrolled with {tenant}: the firm's records arrive at the next sync.")
+            ).format(tenant=result.tenant_name)
+        elif action == "now":
+            report = sync.sync_now(ws, retry=sync.RetryPolicy(max_attempts=4))
+            out = asdict(report)
+            text = _(
+                "Synced: {pushed} changes sent, {pulled} records received, {up} photos sent, "
+                "{down} photos received, {conflicts} new conflicts ({ms} ms)."
+            ).format(
+                pushed=report.pushed,
+                pulled=report.pulled,
+                up=report.uploaded,
+                down=report.downloaded,
+                conflicts=report.new_conflicts,
+                ms=report.duration_ms,
+            )
+        elif action == "status":
+            st = sync.status(ws)
+            out = asdict(st)
+            text = _sync_status_text(st)
+        elif action == "conflicts":
+            found = sync.conflicts(ws, include_resolved=args.all)
+            out = [asdict(c) for c in found]
+            text = _sync_conflicts_text(found)
+        elif action == "resolve":
+            conflict_id = _sync_conflict_id(sync.conflicts(ws, include_resolved=True), args.conflict_id)
+            merged: object = None
+            if args.keep == "merged":
+                try:
+                    merged = json.loads(args.value) if args.value is not None else None
+                except ValueError:
+                    merged = args.value
+            changes = sync.resolve(ws, conflict_id, keep=args.keep, merged_value=merged, actor=args.actor)
+            out = {"conflict_id": conflict_id, "changes": [list(item) for item in changes.items]}
+            text = _("Conflict {id} resolved; the next sync sends the decision to every PC.").format(
+                id=conflict_id[:8]
+            )
+        elif action == "code":
+            code, expires = sync.create_enrolment_code(ws, hours=args.hours)
+            out = {"code": code, "expires_at": expires}
+            text = _("Enrolment code: {code} (valid until {expires}).").format(code=code, expires=expires)
+        else:  # disable
+            sync.disable(ws)
+            out = {"enabled": False}
+            text = _("Sync is off for this workspace. Records and unsent changes are kept.")
+    finally:
+        ws.close()
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+    return 0
+
+
+def _sync_status_text(st: Any) -> str:
+    if not st.enrolled:
+        return _("Sync is not set up for this workspace.")
+    lines = [
+        _("Server: {url} ({tenant}), this PC: {device}").format(
+            url=st.url, tenant=st.tenant_name or "?", device=st.device_name or st.device_id[:8]
+        ),
+        _("Sync is on.") if st.enabled else _("Sync is off."),
+        _("Changes waiting to be sent: {n}").format(n=st.pending_changes),
+        _("Photos uploaded: {done} / {total}").format(done=st.photos_uploaded, total=st.photos_total),
+        _("Last successful sync: {at}").format(at=st.last_success_at or _("never")),
+        _("Open conflicts: {n}").format(n=st.open_conflicts),
+    ]
+    if st.last_error:
+        lines.append(_("Last error ({at}): {error}").format(at=st.last_error_at, error=st.last_error))
+    return "\n".join(lines)
+
+
+def _sync_conflicts_text(found: list[Any]) -> str:
+    if not found:
+        return _("No conflicts.")
+    lines = []
+    for c in found:
+        lines.append(
+            _(
+                "{id}  {kind}  {title} · {field}: kept “{winner}” ({wdev}, {wat}); other “{loser}” ({ldev}, {lat})"
+            ).format(
+                id=c.id[:8],
+                kind=c.kind,
+                title=c.record_title,
+                field=c.field,
+                winner=c.winner.value,
+                wdev=c.winner.device_name or (c.winner.device_id or "?")[:8],
+                wat=c.winner.at or "?",
+                loser=c.loser.value,
+                ldev=c.loser.device_name or (c.loser.device_id or "?")[:8],
+                lat=c.loser.at or "?",
+            )
+            + (" ✓" if c.resolved else "")
+        )
+    return "\n".join(lines)
+
+
+def _sync_conflict_id(found: list[Any], given: str) -> str:
+    matches = [c.id for c in found if c.id == given or c.id.startswith(given)]
+    if len(matches) != 1:
+        raise UserError(
+            N_("No single conflict matches {id}."),
+            N_("Run “safetydesk sync conflicts --all” and give the id as shown."),
+            id=given,
+        )
+    return str(matches[0])
+
+
 _COMMANDS = {
     "open": _cmd_open,
     "import": _cmd_import,
@@ -977,4 +1141,5 @@ _COMMANDS = {
     "report": _cmd_report,
     "model": _cmd_model,
     "compliance": _cmd_compliance,
+    "sync": _cmd_sync,
 }

@@ -716,6 +716,70 @@ sync_state = Table(
     Column("value", Text, nullable=False),
 )
 
+# Sync client state (revision 0004; SYNC.md §3.2). All new tables: no audited table gets a column.
+# The server version of each field this PC last saw, one row per record: ``fields`` maps field ->
+# server_seq (becomes ``base`` of the next outbox entry). One JSON map, not a row per field: a pull of
+# 10,000 records writes 10,000 rows here, not 150,000.
+sync_base = Table(
+    "sync_base",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("record_id", ID, primary_key=True),
+    Column("fields", JSON, nullable=False),
+)
+
+# The server_seq of the record version last applied here (pull idempotency). ``stale``: some of its
+# fields were kept at this PC's pending values; once they are sent, the server's version is fetched
+# again (a change that lost leaves the server's record, and its seq, as they were).
+sync_rows = Table(
+    "sync_rows",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("record_id", ID, primary_key=True),
+    Column("server_seq", Integer, nullable=False),
+    Column("stale", Boolean, nullable=False, server_default="0"),
+    Index("ix_sync_rows_stale", "stale"),
+)
+
+# Conflict records pulled from the server (entity ``sync_conflict``); ``data`` is the server's record.
+sync_conflicts = Table(
+    "sync_conflicts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("field", String(80), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("resolved", Boolean, nullable=False, server_default="0"),
+    Column("server_seq", Integer, nullable=False),
+    Index("ix_sync_conflicts_resolved", "resolved"),
+)
+
+# Attachments the server is known to hold (``uploaded_at``) and whether the file is here (``present``).
+sync_blobs = Table(
+    "sync_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("uploaded_at", TS, nullable=True),
+    Column("present", Boolean, nullable=False, server_default="1"),
+)
+
+# One row per sync attempt, for the sync centre.
+sync_log = Table(
+    "sync_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", TS, nullable=False),
+    Column("finished_at", TS, nullable=True),
+    Column("ok", Boolean, nullable=False, server_default="0"),
+    Column("pushed", Integer, nullable=False, server_default="0"),
+    Column("pulled", Integer, nullable=False, server_default="0"),
+    Column("uploaded", Integer, nullable=False, server_default="0"),
+    Column("downloaded", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=True),
+)
+
 # Tables whose rows are domain records written through the services (entity name = table name).
 RECORD_TABLES: dict[str, Table] = {
     t.name: t

@@ -8,7 +8,6 @@ and one sync outbox row per touched record — commits or rolls back together. T
 from __future__ import annotations
 
 import getpass
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,12 +27,15 @@ from safetydesk.core.db.tables import (
     RECORD_TABLES,
     TS,
     metadata,
+    sync_base,
     sync_outbox,
     sync_state,
 )
 from safetydesk.core.errors import NotFoundError, RecordLockedError, ValidationError
 from safetydesk.core.i18n import N_
+from safetydesk.core.sync import state as sync_clock
 from safetydesk.core.sync.hlc import HybridClock
+from safetydesk.core.sync.protocol import CHILDREN_PREFIX
 from safetydesk.core.workspace.workspace import Workspace
 
 SYSTEM_COLUMNS = frozenset({"id", "created_at", "updated_at", "created_by"})
@@ -86,6 +88,7 @@ class Tx:
     now: str = field(default_factory=now_iso)
     _touched: dict[tuple[str, str], _Touched] = field(default_factory=dict)
     _outbox_only: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    _seen: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -204,7 +207,11 @@ class Tx:
             return Changes()
         state = dict(self.conn.execute(select(sync_state.c.key, sync_state.c.value)).all())
         clock = HybridClock.restore(state.get("device_id", self.ws.device_id), state.get("hlc"))
-        now_ms = int(time.time() * 1000)
+        now_ms = sync_clock.local_ms() + int(state.get("clock_offset_ms") or 0)
+        # Sync (SYNC.md §3.2): the server versions this PC has seen, captured now, at write time, not
+        # at push time (a pull between the two would make a stale edit look causally newer).
+        base_seq = int(state["cursor"]) if "cursor" in state else None
+        self._seen = self._seen_versions() if base_seq is not None else {}
         head = chain.head(self.conn)
         outbox: list[dict[str, Any]] = []
         items: list[tuple[str, str, str]] = []
@@ -226,8 +233,9 @@ class Tx:
             )
             fields = dict(row) if t.action in ("create", "revise") else dict(t.fields)
             if t.children:
-                # Child rows travel with the parent; the sync client reads them when it pushes.
-                fields["_children"] = sorted(kids)
+                # Child rows travel with the parent (whole lists, read when the client pushes); name every
+                # child table of the parent, so that a list emptied by this write is sent too.
+                fields["_children"] = _child_tables(entity)
             outbox.append(
                 {
                     "change_id": new_id(),
@@ -236,6 +244,7 @@ class Tx:
                     "op": "delete" if t.action == "delete" else "upsert",
                     "hlc": clock.tick(now_ms),
                     "fields": fields,
+                    **self._base(entity, record_id, fields, base_seq),
                     "schema_version": SCHEMA_HEAD,
                     "created_at": self.now,
                 }
@@ -250,6 +259,7 @@ class Tx:
                     "op": "upsert",
                     "hlc": clock.tick(now_ms),
                     "fields": fields,
+                    **self._base(entity, record_id, fields, base_seq),
                     "schema_version": SCHEMA_HEAD,
                     "created_at": self.now,
                 }
@@ -262,6 +272,37 @@ class Tx:
         )
         self._touched.clear()
         return Changes(tuple(items))
+
+    def _base(
+        self, entity: str, record_id: str, fields: Mapping[str, Any], base_seq: int | None
+    ) -> dict[str, Any]:
+        """``base`` (field -> server_seq seen) and ``base_seq`` of an outbox row; empty while never synced."""
+        if base_seq is None:
+            return {"base": None, "base_seq": None}
+        seen = self._seen.get((entity, record_id), {})
+        names = [f for f in fields if f != "_children"]
+        names += [CHILDREN_PREFIX + c for c in fields.get("_children") or ()]
+        return {"base": {f: int(seen[f]) for f in names if f in seen}, "base_seq": base_seq}
+
+    def _seen_versions(self) -> dict[tuple[str, str], dict[str, int]]:
+        """``sync_base`` of every record this transaction touched, in a few queries."""
+        keys = set(self._touched) | {(e, r) for e, r, _f in self._outbox_only}
+        ids = sorted({r for _e, r in keys})
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            rows = self.conn.execute(
+                select(sync_base.c.entity, sync_base.c.record_id, sync_base.c.fields).where(
+                    sync_base.c.record_id.in_(ids[start : start + 500])
+                )
+            )
+            for entity, record_id, seen in rows:
+                if (entity, record_id) in keys and isinstance(seen, dict):
+                    out[(entity, record_id)] = {str(k): int(v) for k, v in seen.items()}
+        return out
+
+
+def _child_tables(entity: str) -> list[str]:
+    return sorted(name for name, (parent, _fk) in CHILD_TABLES.items() if parent == entity)
 
 
 def _has_children(entity: str) -> bool:
