@@ -179,15 +179,17 @@ def test_hidden_screens_do_not_poll(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def test_the_first_screen_does_not_load_the_model_at_start_up() -> None:
-    """Home is painted first; numpy and the ranking engine load on the database lane afterwards, and the
-    encryption of .sdpack packages only when one is made or opened."""
+    """Home is painted first; numpy and the ranking engine load on the database lane afterwards, the
+    encryption of .sdpack packages only when one is made or opened, and the sync client (httpx, keyring)
+    on the first sync."""
     import subprocess
     import sys
 
     code = (
         "import sys; from safetydesk.ui import main_window, app; "
         "from safetydesk.ui.screens import home; from safetydesk.ui.screens.plant import screen; "
-        "print(sorted(m for m in sys.modules if m.startswith(('safetydesk.core.ml', 'numpy', 'sklearn', 'cryptography'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('safetydesk.core.ml', 'numpy', 'sklearn', "
+        "'cryptography', 'safetydesk.core.sync.client', 'httpx', 'keyring'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"

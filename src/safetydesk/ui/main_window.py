@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from safetydesk import __version__
 from safetydesk.core.i18n import _
 from safetydesk.ui.context import AppContext
+from safetydesk.ui.operations import sync as sync_ops
 from safetydesk.ui.screens.actions import ActionsScreen
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.budget import BudgetScreen
@@ -27,6 +28,7 @@ from safetydesk.ui.screens.plant import PlantScreen
 from safetydesk.ui.screens.policies import PoliciesScreen
 from safetydesk.ui.screens.risk import RiskScreen
 from safetydesk.ui.screens.settings import SettingsScreen
+from safetydesk.ui.screens.sync import SyncIndicator, SyncScreen
 from safetydesk.ui.screens.templates import TemplatesScreen
 
 SCREENS: tuple[type[Screen], ...] = (
@@ -44,6 +46,7 @@ SCREENS: tuple[type[Screen], ...] = (
     ContractorsScreen,
     TemplatesScreen,
     ModelScreen,
+    SyncScreen,
     SettingsScreen,
 )
 
@@ -113,6 +116,17 @@ class MainWindow(QMainWindow):
                 QKeySequence(f"Ctrl+{index + 1}"), self, functools.partial(self.nav.setCurrentRow, index)
             )
         self.nav.setCurrentRow(0)
+        # Sync: one controller per window; the indicator appears in the status bar once sync is on.
+        self.sync = sync_ops.controller(ctx)
+        self.sync_indicator: SyncIndicator | None = None
+        self.sync.status_changed.connect(self._sync_state_changed)
+        self.sync.started.connect(self._sync_state_changed)
+        self.sync.finished.connect(self._sync_state_changed)
+        self.sync.failed.connect(self._sync_state_changed)
+        self.sync.note.connect(self._sync_note)
+        self.sync.records_pulled.connect(self._records_pulled)
+        if not ctx.workspace.read_only:
+            QTimer.singleShot(sync_ops.FIRST_CHECK_MS, self, self.sync.refresh_status)
 
     def _command(self, name: str) -> None:
         getattr(self.current_screen(), name)()
@@ -134,6 +148,29 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         screen.refresh()
 
+    # -- sync ------------------------------------------------------------------------------------
+
+    def _sync_state_changed(self, *_args: object) -> None:
+        if self.sync_indicator is None:
+            if not self.sync.enabled():
+                return  # no status bar for a workspace that does not sync
+            self.sync_indicator = SyncIndicator()
+            self.sync_indicator.clicked.connect(lambda: self.navigate("sync", {}))
+            self.statusBar().addPermanentWidget(self.sync_indicator)
+        self.sync_indicator.update_from(self.sync)
+
+    def _sync_note(self, text: str) -> None:
+        if self.sync_indicator is not None:
+            self.statusBar().showMessage(text, 8000)
+
+    def _records_pulled(self, _count: int) -> None:
+        """Records from other PCs arrived: reload what is on screen unless the user is typing in it.
+
+        Screens reload whenever they are shown, so the others catch up when the user opens them."""
+        screen = self.current_screen()
+        if not screen.has_unsaved_changes():
+            screen.refresh()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         unsaved = [_(s.title_msgid) for s in self.screens.built() if s.has_unsaved_changes()]
         if unsaved:
@@ -153,5 +190,6 @@ class MainWindow(QMainWindow):
         for screen in self.screens.built():
             if screen.key == "inspections" and screen.has_unsaved_changes():
                 screen.save()  # drafts autosave; the last edits go in before the window closes
+        self.sync.shutdown()  # a running sync stops at its next step; the outbox keeps what is unsent
         self.ctx.tasks.wait(10000)
         super().closeEvent(event)

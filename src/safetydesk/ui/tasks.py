@@ -1,7 +1,8 @@
-"""Task runner (DESIGN.md §5): one database lane and one CPU lane, results back on the GUI thread.
+"""Task runner (DESIGN.md §5): a database lane, a CPU lane and a network lane, results back on the GUI thread.
 
 The database lane is a thread pool of one thread, so SQLite sees a single writer; the CPU lane is a
-separate pool for PDFs, model work and imports. A task's callbacks run on the GUI thread through a
+separate pool for PDFs, model work and imports; the network lane (one thread) runs sync, whose
+requests may wait for minutes on a slow or absent server without holding up the database lane. A task's callbacks run on the GUI thread through a
 queued signal, and are dropped if their receiver was deleted meanwhile.
 """
 
@@ -53,6 +54,8 @@ class TaskRunner(QObject):
         self.db_lane.setMaxThreadCount(1)
         self.cpu_lane = QThreadPool(self)
         self.cpu_lane.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
+        self.net_lane = QThreadPool(self)
+        self.net_lane.setMaxThreadCount(1)
         self._relays: set[_Relay] = set()
 
     def run_db(
@@ -72,6 +75,16 @@ class TaskRunner(QObject):
         owner: QObject | None = None,
     ) -> None:
         self._submit(self.cpu_lane, fn, on_done, on_error, owner)
+
+    def run_net(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+        owner: QObject | None = None,
+    ) -> None:
+        """Network work (sync): one task at a time, never on the GUI thread or the database lane."""
+        self._submit(self.net_lane, fn, on_done, on_error, owner)
 
     def _submit(
         self,
@@ -100,4 +113,8 @@ class TaskRunner(QObject):
         pool.start(_Job(fn, relay))
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.db_lane.waitForDone(msecs) and self.cpu_lane.waitForDone(msecs)
+        return (
+            self.db_lane.waitForDone(msecs)
+            and self.cpu_lane.waitForDone(msecs)
+            and self.net_lane.waitForDone(msecs)
+        )

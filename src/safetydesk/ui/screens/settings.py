@@ -58,6 +58,7 @@ from safetydesk.ui.operations import settings as ops
 from safetydesk.ui.operations.plant import DecodedImage
 from safetydesk.ui.screens.base import Screen
 from safetydesk.ui.screens.plant.fields import FieldError, show_failure
+from safetydesk.ui.screens.sync import SyncSettingsBox
 
 BRN_MESSAGE = N_("The business registration number must look like 000-00-00000.")
 IMAGE_SLOTS = (
@@ -245,6 +246,9 @@ class SettingsScreen(Screen):
         note.setStyleSheet("color: #555;")
         lform.addWidget(note, 1)
         left.addWidget(language)
+        # 동기화 / Sync: its own buttons, saved at once (not by this screen's Save)
+        self.sync_box = SyncSettingsBox(ctx)
+        left.addWidget(self.sync_box)
         left.addStretch(1)
 
         images = QGroupBox(_("Logo, seal and signature (printed on reports)"))
@@ -357,6 +361,7 @@ class SettingsScreen(Screen):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         self.layout_.addWidget(scroll, 1)
+        self.scroll_area = scroll
         bottom = QHBoxLayout()
         self.error = FieldError()
         self.error.setObjectName("settings-error")
@@ -404,6 +409,11 @@ class SettingsScreen(Screen):
         if not self.dirty:
             ops.load(self.ctx, self, self._show, lambda exc: show_failure(self, exc, self.error))
         self.refresh_backups()
+        self.sync_box.refresh()
+
+    def open_filtered(self, filters: dict[str, object]) -> None:
+        if filters.get("section") == "sync":
+            self.scroll_area.ensureWidgetVisible(self.sync_box)
 
     def save(self) -> None:
         if not self._check_brn():
