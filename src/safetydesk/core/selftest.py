@@ -26,6 +26,7 @@ def run_self_test(say: Callable[[str], None]) -> int:
         ("pdf", _check_pdf),
         ("model", _check_model),
         ("hazard-model", _check_hazard_model),
+        ("sync-client", _check_sync_client),
     ]
     failed = 0
     with tempfile.TemporaryDirectory(prefix="safetydesk-selftest-") as tmp:
@@ -269,3 +270,32 @@ def _check_hazard_model(_tmp: Path) -> str:
         f"{meta.version} loaded in {loaded_ms:.0f} ms; press pinch -> caught "
         f"({suggestion.confidence:.0%}); {per_text:.1f} ms per suggestion"
     )
+
+
+def _check_sync_client(_tmp: Path) -> str:
+    """What optional sync needs from a frozen build: the client modules, httpx with the CA bundle that
+    verifies a hosted server's certificate, and a credential-store backend for the device token."""
+    import socket
+    import ssl
+
+    import certifi
+    import httpx
+    import keyring
+
+    from safetydesk.core.sync import client, protocol
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if not context.get_ca_certs() and context.cert_store_stats().get("x509_ca", 0) == 0:
+        raise RuntimeError("the CA bundle for TLS certificate checks is empty")
+    with socket.socket() as probe:  # a port nobody listens on: the request must fail fast and cleanly
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        with httpx.Client(verify=context, timeout=2.0) as http:
+            http.get(f"http://127.0.0.1:{port}{protocol.API_PREFIX}/health")
+    except httpx.ConnectError:
+        pass
+    else:
+        raise RuntimeError(f"a request to a closed port {port} unexpectedly succeeded")
+    backend = type(keyring.get_keyring()).__module__
+    return f"client {client.__name__.rsplit('.', 1)[-1]}, CA bundle ok, httpx refused port {port}, keyring {backend}"
