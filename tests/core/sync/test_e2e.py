@@ -456,3 +456,39 @@ def test_a_pc_whose_change_loses_gets_the_winning_state_back(
     assert records.get(pc1, "contractors", a)["work_scope"] == "pc0 (later)"
     assert _synced(pc1) == _synced(pc0)
     _verify_ok(pc1)
+
+
+def test_a_server_restored_from_backup_gets_this_pcs_later_records_and_audit_events_again(
+    pg: Any, make_tenant: Callable[..., Any], sync_ws: Callable[..., Workspace], api: Any, tmp_path: Any
+) -> None:
+    """The restore drill of docs/deploy-sync.md: pg_dump, more work, the server restored from the dump.
+
+    The PC's cursor is then ahead of the server (409 cursor_ahead): it pulls from 0 and sends its
+    state again, including the audit events the restored server lost."""
+    import subprocess
+
+    from tests.integration.servers import PG_BIN
+
+    tenant = make_tenant()
+    pc1 = sync_ws(tenant, "pc1")
+    records.create(pc1, "sites", {"name": "본사"})
+    sync.sync_now(pc1)
+    dump = tmp_path / "sync.dump"
+    subprocess.run([str(PG_BIN / "pg_dump"), "-Fc", "-f", str(dump), pg.admin_dsn], check=True)
+    late = records.create(pc1, "sites", {"name": "2공장"}).id
+    sync.sync_now(pc1)
+    count = "SELECT count(*) FROM sync.audit_event WHERE tenant_id = %s"
+    events_before = pg.scalar(count, (tenant.id,))
+    api.stop()
+    subprocess.run(
+        [str(PG_BIN / "pg_restore"), "--clean", "--if-exists", "-d", pg.admin_dsn, str(dump)], check=True
+    )
+    api.start()
+    assert pg.scalar(count, (tenant.id,)) < events_before  # the restore really lost the later work
+    sync.sync_now(pc1)
+    assert pg.scalar(count, (tenant.id,)) == events_before
+    assert sync.status(pc1).pending_changes == 0
+    pc2 = sync_ws(tenant, "pc2")
+    sync.sync_now(pc2)
+    assert records.get(pc2, "sites", late)["name"] == "2공장"
+    assert _synced(pc2) == _synced(pc1)

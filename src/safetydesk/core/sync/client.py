@@ -686,7 +686,9 @@ def _restart_from_zero(ws: Workspace) -> None:
         write_snapshot(conn, base_seq=0)
         conn.execute(delete(sync_rows))
         conn.execute(delete(sync_base))
-        state.put(conn, {"cursor": 0})
+        # The restored server may lack audit events this PC sent after its backup point: send them all
+        # again (it answers "duplicate" for the ones it still holds).
+        state.put(conn, {"cursor": 0, "audit_pushed": 0})
 
 
 # -- photos ------------------------------------------------------------------------------------------
