@@ -107,10 +107,17 @@ def raw_insert(
     columns = ", ".join(f'"{n}"' for n in names)
     marks = ", ".join("?" for _n in names)
     verb = "INSERT OR REPLACE" if replace else "INSERT"
-    params = [
-        tuple(p(row.get(n)) if p is not None else row.get(n) for n, p in zip(names, processors, strict=True))
-        for row in rows
-    ]
+    # Most columns are text with no bind processor: fetch those as they are, convert only the rest.
+    convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if convert:
+        params = []
+        for row in rows:
+            values = list(map(row.get, names))
+            for i, p in convert:
+                values[i] = p(values[i])
+            params.append(tuple(values))
+    else:
+        params = [tuple(map(row.get, names)) for row in rows]
     conn.exec_driver_sql(f'{verb} INTO "{table.name}" ({columns}) VALUES ({marks})', params)
 
 

@@ -19,9 +19,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, unquote
 
 from sqlalchemy import delete, func, insert, select, update
@@ -59,6 +60,9 @@ from safetydesk.core.sync.errors import (
 from safetydesk.core.sync.hlc import HybridClock
 from safetydesk.core.sync.transport import RetryPolicy, Transport, error_detail, expect_json
 from safetydesk.core.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Conflict",
@@ -597,13 +601,25 @@ def pull(
     own = transport is None
     t = transport or transport_for(ws, cancel=cancel)
     report = PullReport()
+    # The next page is fetched while this one is applied (the server's time and ours overlap); it is
+    # used only if the cursor then stands where it was asked from, and never applied otherwise.
+    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
+    prefetched: tuple[int, Future[httpx.Response]] | None = None
+
+    def fetch(since: int) -> httpx.Response:
+        return t.request("GET", "/pull", params={"since": since, "limit": int(limit)})
+
     try:
         while True:
             if cancel is not None and cancel.is_set():
                 raise SyncCancelled()
             with ws.reader() as conn:
                 cursor = state.cursor(conn)
-            response = t.request("GET", "/pull", params={"since": cursor, "limit": int(limit)})
+            if prefetched is not None and prefetched[0] == cursor:
+                response = prefetched[1].result()
+            else:
+                response = fetch(cursor)
+            prefetched = None
             if (
                 response.status_code == 409
                 and error_detail(response).get("code") == protocol.ERR_CURSOR_AHEAD
@@ -614,6 +630,10 @@ def pull(
                 report.restarted = True
                 continue
             page = expect_json(response)
+            nxt = int(page.get("next") or cursor)
+            more = bool(page.get("more")) and nxt > cursor
+            if more:
+                prefetched = (nxt, ahead.submit(fetch, nxt))
             applied = applying.apply_page(ws, page)
             report.pulled += applied
             report.pages += 1
@@ -622,8 +642,7 @@ def pull(
                 on_page_applied(applied)
             if progress is not None:
                 progress(SyncProgress("pull", report.pulled, report.head or None))
-            nxt = int(page.get("next") or cursor)
-            if not page.get("more") or nxt <= cursor:
+            if not more:
                 break
         with ws.writer() as conn:
             report.cursor = state.cursor(conn)
@@ -631,6 +650,9 @@ def pull(
                 state.put(conn, {"join_pending": None})
         _note_clock(ws, t)
     finally:
+        if prefetched is not None:  # an abandoned read-ahead: wait for it, its answer is not used
+            prefetched[1].exception()
+        ahead.shutdown(wait=True)
         if own:
             t.close()
     return report
