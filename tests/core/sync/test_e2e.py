@@ -492,3 +492,21 @@ def test_a_server_restored_from_backup_gets_this_pcs_later_records_and_audit_eve
     sync.sync_now(pc2)
     assert records.get(pc2, "sites", late)["name"] == "2공장"
     assert _synced(pc2) == _synced(pc1)
+
+
+def test_a_wrong_or_used_enrolment_code_says_so(
+    make_tenant: Callable[..., Any], sync_ws: Callable[..., Workspace], api: Any
+) -> None:
+    from safetydesk.core.errors import UserError
+
+    tenant = make_tenant()
+    code = tenant.code()
+    pc1 = sync_ws(tenant, "pc1", enroll=False)
+    assert sync.enroll(pc1, url=api.url, code=code, device_name="pc1").mode == "first"
+    pc2 = sync_ws(tenant, "pc2", enroll=False)
+    for attempt in ("WRONG-CODE-0000", code):  # unknown, then already used
+        with pytest.raises(UserError) as caught:
+            sync.enroll(pc2, url=api.url, code=attempt, device_name="pc2")
+        assert not isinstance(caught.value, SyncUnauthorized)
+        assert "wrong, used or expired" in caught.value.message("en")
+    assert not sync.status(pc2).enrolled

@@ -256,14 +256,18 @@ def enroll(
         before = state.read_all(conn)
         own_records = _user_record_count(conn)
     with Transport(url, None, ca_file=ca_file, retry=RetryPolicy(max_attempts=3)) as transport:
-        response = transport.request(
-            "POST", "/devices/enroll", json={"code": code.strip(), "device_name": device_name}
+        bad_code = UserError(
+            N_("The enrolment code was not accepted: it is wrong, used or expired."),
+            N_("Ask your administrator for a new code (codes work once, for up to 24 hours)."),
         )
-        if response.status_code in (400, 403, 404, 409, 410, 422):
-            raise UserError(
-                N_("The enrolment code was not accepted: it is wrong, used or expired."),
-                N_("Ask your administrator for a new code (codes work once, for up to 24 hours)."),
+        try:
+            response = transport.request(
+                "POST", "/devices/enroll", json={"code": code.strip(), "device_name": device_name}
             )
+        except SyncUnauthorized:  # the server answers 401 for a code it does not accept
+            raise bad_code from None
+        if response.status_code in (400, 403, 404, 409, 410, 422):
+            raise bad_code
         body = expect_json(response)
         offset = transport.clock_offset_ms
     device_id = str(body["device_id"])
