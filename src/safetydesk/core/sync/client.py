@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, unquote
 
@@ -308,6 +306,16 @@ def enroll(
     return EnrolResult(device_id, tenant_id, tenant_name, mode)
 
 
+@contextmanager
+def _session(ws: Workspace, transport: Transport | None, **options: Any) -> Iterator[Transport]:
+    """The caller's transport, or one of this workspace's own that is closed afterwards."""
+    if transport is not None:
+        yield transport
+        return
+    with transport_for(ws, **options) as own:
+        yield own
+
+
 def transport_for(
     ws: Workspace,
     *,
@@ -485,10 +493,8 @@ def push(
 
     ``on_batch_acked(change_ids)`` runs after the answer and before the local delete (tests raise
     there to simulate a crash after the server committed)."""
-    own = transport is None
-    t = transport or transport_for(ws, cancel=cancel)
     report = PushReport()
-    try:
+    with _session(ws, transport, cancel=cancel) as t:
         device_id = _device_id(ws)
         total = _pending_count(ws)
         size = max(1, batch_size)
@@ -523,9 +529,6 @@ def push(
                 progress(SyncProgress("push", report.pushed + report.duplicates, total))
             size = max(1, batch_size)
         _note_clock(ws, t)
-    finally:
-        if own:
-            t.close()
     return report
 
 
@@ -667,10 +670,8 @@ def refetch_stale(ws: Workspace, *, transport: Transport | None = None) -> int:
     changes to them, now that those changes are sent. A change that lost on the server (a later edit
     won, the record was deleted already) leaves the server's record and its seq as they were, so the
     normal pull would never bring the winning state back. Returns how many records were re-applied."""
-    own = transport is None
-    t = transport or transport_for(ws)
     done = 0
-    try:
+    with _session(ws, transport) as t:
         with ws.reader() as conn:
             stale = [
                 (str(e), str(r), int(q))
@@ -699,9 +700,6 @@ def refetch_stale(ws: Workspace, *, transport: Transport | None = None) -> int:
                 done += applying.apply_page(
                     ws, {"records": found, "next": 0}, force=frozenset({(entity, rid)})
                 )
-    finally:
-        if own:
-            t.close()
     return done
 
 
@@ -770,9 +768,7 @@ def upload_blobs(
     progress: Callable[[SyncProgress], None] | None = None,
 ) -> int:
     """Send the photos the server lacks (``blobs/missing`` then a PUT each). Returns how many were sent."""
-    own = transport is None
-    t = transport or transport_for(ws)
-    try:
+    with _session(ws, transport) as t:
         with ws.reader() as conn:
             known = select(sync_blobs.c.sha256).where(sync_blobs.c.uploaded_at.is_not(None))
             candidates = [
@@ -791,9 +787,6 @@ def upload_blobs(
             if progress is not None:
                 progress(SyncProgress("upload", start + len(chunk), len(candidates)))
         return sent
-    finally:
-        if own:
-            t.close()
 
 
 def download_blobs(
@@ -803,13 +796,9 @@ def download_blobs(
     progress: Callable[[SyncProgress], None] | None = None,
 ) -> int:
     """Fetch the photos pulled records refer to: temp file, fsync, hash check, rename, then the row."""
-    from safetydesk.core.workspace.attachments import TEMP_PREFIX, _fsync_dir
-
-    own = transport is None
-    t = transport or transport_for(ws)
     store = ws.attachments
     got = 0
-    try:
+    with _session(ws, transport) as t:
         with ws.reader() as conn:
             wanted = [
                 str(r[0])
@@ -827,9 +816,8 @@ def download_blobs(
             data_bytes = response.content
             if hashlib.sha256(data_bytes).hexdigest() != sha:
                 continue  # damaged on the way: never stored, asked again next time
-            try:
-                if not _store_download(store, sha, data_bytes, TEMP_PREFIX, _fsync_dir):
-                    continue
+            try:  # the store's own atomic write: temp file, fsync, rename, fsync of the folder
+                store.put_bytes(data_bytes)
             except OSError as exc:  # disk full, read-only: the user's words, no partial file left
                 from safetydesk.core.workspace.workspace import _write_failure
 
@@ -853,41 +841,6 @@ def download_blobs(
             if progress is not None:
                 progress(SyncProgress("download", index + 1, len(wanted)))
         return got
-    finally:
-        if own:
-            t.close()
-
-
-def _store_download(
-    store: Any, sha: str, data: bytes, prefix: str, fsync_dir: Callable[[Path], None]
-) -> bool:
-    """Temp file → fsync → hash check → rename → fsync of the folder. False if the hash is wrong."""
-    target = store.path_for(sha)
-    new_folder = not target.parent.is_dir()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if not _file_hash_ok(Path(tmp_name), sha):
-            return False
-        Path(tmp_name).replace(target)
-        fsync_dir(target.parent)
-        if new_folder:
-            fsync_dir(store.root)
-        return True
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-
-
-def _file_hash_ok(path: Path, sha: str) -> bool:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest() == sha
 
 
 def _blob_arrived(ws: Workspace, sha: str, info: tuple[int, str | None, str | None]) -> None:

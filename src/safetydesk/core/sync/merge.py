@@ -353,26 +353,22 @@ def merge_change(
                 state.data["deleted_at"] = None
                 state.meta["deleted_at"] = dict(mine)
 
+    def take(name: str, value: Any) -> None:
+        state.data[name] = value
+        state.meta[name] = dict(mine)
+        applied.append(name)
+
     for name, value in change.fields.items():
         if revived and name == "deleted_at":
             continue  # the record survives whatever deletion time the edit carried
         cur = state.meta.get(name)
-        if cur is None:
-            state.data[name] = value
-            state.meta[name] = dict(mine)
-            applied.append(name)
-            continue
-        if change.base.get(name, 0) >= int(cur.get("s", 0)) or cur.get("d") == device_id:
-            state.data[name] = value  # Rule 1: causal fast-forward
-            state.meta[name] = dict(mine)
-            applied.append(name)
+        if cur is None or change.base.get(name, 0) >= int(cur.get("s", 0)) or cur.get("d") == device_id:
+            take(name, value)  # a new field, or Rule 1: causal fast-forward
             continue
         # Rule 2: concurrent edits of one field; the later (hlc, device) wins, the loser is kept.
         held = state.data.get(name)
         if protocol.version_key(mine) > protocol.version_key(cur):
-            state.data[name] = value
-            state.meta[name] = dict(mine)
-            applied.append(name)
+            take(name, value)
             winner, loser = _version_view(mine, value, device_names), _version_view(cur, held, device_names)
         else:
             winner, loser = _version_view(cur, held, device_names), _version_view(mine, value, device_names)
